@@ -1,1 +1,15 @@
+//! wt: WhatsApp Business message templates as code.
+//!
+//! The library holds everything; `src/main.rs` only parses arguments and maps the result to
+//! an exit code. Modules: `source` (files and byte spans), `template` (the file format and
+//! its text parser), `lint` (rules and engine), `render` (output formats), `config`
+//! (`wt.toml`), `commands` (one per subcommand).
 
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod lint;
+pub mod render;
+pub mod source;
+pub mod template;

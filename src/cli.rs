@@ -1,0 +1,131 @@
+//! The command line (clap derive). Each command's `///` is its `--help`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// WhatsApp Business message templates as code: lint, plan, sync and status.
+///
+/// Templates live as TOML files in git (`templates/<name>.toml`). `wt lint` predicts Meta's
+/// review offline; `wt plan` and `wt sync` reconcile the files with your WhatsApp Business
+/// Account; `wt status --wait` gates a release on approval.
+///
+/// Exit codes: 0 ok, 1 findings, 2 usage or configuration error, 3 remote failure,
+/// 4 timed out waiting.
+#[derive(Debug, Parser)]
+#[command(name = "wt", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Use this wt.toml instead of looking for one from the current directory upwards.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Use the account settings of `[env.NAME]` in wt.toml (also WT_ENV).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub env: Option<String>,
+    /// When to use colours (NO_COLOR is honoured with `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print only what matters: no summary line, no progress.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more about what wt is doing (on stderr).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint template files offline and predict Meta's review.
+    ///
+    /// With no PATH, lints the templates directory (`templates`, or `templates` in wt.toml).
+    /// Given files (as pre-commit passes them), wt still loads the whole templates directory
+    /// for rules that compare templates, but reports only on the files given.
+    ///
+    /// Examples:
+    ///   wt lint
+    ///   wt lint templates/order_shipped.toml --format json
+    ///   wt lint --select WT0 --ignore WT009
+    Lint(LintArgs),
+    /// List every rule: code, name, severity and summary.
+    Rules(RulesArgs),
+    /// Explain a rule (`wt explain WT003`) with a bad and a good example.
+    Explain(ExplainArgs),
+    /// Print shell completions: `wt completions bash > /etc/bash_completion.d/wt`.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files or directories to lint (default: the templates directory).
+    pub paths: Vec<PathBuf>,
+    /// Rules to run: codes (WT003), prefixes (WT0) or ALL; comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Rules to skip, like --select.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+    pub format: LintFormat,
+    /// Exit 1 on warnings too, not only on errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code (WT003) or name (placeholder-not-sequential).
+    pub code: String,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

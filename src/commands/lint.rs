@@ -1,0 +1,348 @@
+//! `wt lint [PATH...]`.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::cli::{LintArgs, LintFormat};
+use crate::commands::{print, Context};
+use crate::config::{Config, CONFIG_FILE};
+use crate::error::{ExitStatus, WtError};
+use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::rules::structure::WT000;
+use crate::lint::{LintOptions, Report, Selection, Workspace};
+use crate::render;
+use crate::source::SourceFile;
+use crate::template::{self, MAX_FILE_BYTES};
+
+pub fn run(cx: &Context, args: &LintArgs) -> Result<ExitStatus, WtError> {
+    let config = cx.config()?;
+    let (ws, report_only) = load_workspace(cx, &config, &args.paths)?;
+    let select: Vec<String> = if args.select.is_empty() {
+        config.file.lint.select.clone().unwrap_or_default()
+    } else {
+        args.select.clone()
+    };
+    let mut ignore = config.file.lint.ignore.clone().unwrap_or_default();
+    ignore.extend(args.ignore.iter().cloned());
+    let mut selection = Selection::new(&select, &ignore)
+        .map_err(|m| WtError::usage_help(m, "`wt rules` lists the codes"))?;
+    apply_per_file_ignores(&config, &ws, &mut selection)?;
+    let options = lint_options(&config);
+    let report = crate::lint::run(&ws, &options, &selection, report_only.as_ref());
+    emit(cx, args.format, &report, &ws.sources)?;
+    Ok(status(&report, args.deny_warnings))
+}
+
+pub fn status(report: &Report, deny_warnings: bool) -> ExitStatus {
+    let failing =
+        report.count(Severity::Error) > 0 || (deny_warnings && report.count(Severity::Warning) > 0);
+    if failing {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    }
+}
+
+pub fn lint_options(config: &Config) -> LintOptions {
+    let l = &config.file.lint;
+    let mut o = LintOptions::default();
+    if let Some(t) = &l.duplicate_threshold {
+        o.duplicate_threshold = *t.get_ref();
+    }
+    o.extra_shorteners = l.extra_shorteners.clone();
+    o.allowed_domains = l.allowed_domains.clone();
+    o.vocabularies = l
+        .vocabularies
+        .iter()
+        .map(|(k, v)| (k.clone(), (v.accept.clone(), v.reject.clone())))
+        .collect();
+    if let Some(n) = l.words_per_variable {
+        o.words_per_variable = n;
+    }
+    o
+}
+
+fn emit(
+    cx: &Context,
+    format: LintFormat,
+    report: &Report,
+    sources: &[SourceFile],
+) -> Result<(), WtError> {
+    let text = match format {
+        LintFormat::Json => render::json::lint(report, sources),
+        LintFormat::Github => render::github(report, sources),
+        LintFormat::Human => {
+            if cx.global.quiet {
+                let mut r = Report {
+                    files: report.files,
+                    templates: report.templates,
+                    diagnostics: report.diagnostics.clone(),
+                };
+                r.diagnostics.retain(|d| d.severity == Severity::Error);
+                let s = render::human(
+                    &r,
+                    sources,
+                    render::HumanStyle {
+                        color: cx.color(),
+                        width: terminal_width(),
+                    },
+                );
+                // Quiet: the reports without the summary line.
+                s.rsplit_once('\n')
+                    .map(|(a, _)| a)
+                    .and_then(|a| a.rsplit_once('\n'))
+                    .map_or(String::new(), |(a, _)| format!("{a}\n"))
+            } else {
+                render::human(
+                    report,
+                    sources,
+                    render::HumanStyle {
+                        color: cx.color(),
+                        width: terminal_width(),
+                    },
+                )
+            }
+        }
+    };
+    print(&text)
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+        .clamp(60, 200)
+}
+
+fn apply_per_file_ignores(
+    config: &Config,
+    ws: &Workspace,
+    selection: &mut Selection,
+) -> Result<(), WtError> {
+    for (pattern, codes) in &config.file.lint.per_file_ignores {
+        let glob = globset::Glob::new(pattern)
+            .map_err(|e| {
+                WtError::usage_help(
+                    format!("invalid glob `{pattern}` in per_file_ignores: {e}"),
+                    "use a glob such as \"templates/legacy_*.toml\"",
+                )
+            })?
+            .compile_matcher();
+        for (id, src) in ws.sources.iter().enumerate() {
+            let rel = src.path.strip_prefix(&config.root).unwrap_or(&src.path);
+            if glob.is_match(rel) || glob.is_match(&src.path) || glob.is_match(src.display_path()) {
+                selection.ignore_in_file(id, codes).map_err(|m| {
+                    WtError::usage_help(m, format!("in per_file_ignores \"{pattern}\""))
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads and loads the files to lint. Returns the workspace and, when only some of its files
+/// were asked for (pre-commit), the set to report on.
+pub fn load_workspace(
+    cx: &Context,
+    config: &Config,
+    paths: &[PathBuf],
+) -> Result<(Workspace, Option<HashSet<usize>>), WtError> {
+    let templates_dir = config.templates_dir();
+    let mut targets: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut extra: BTreeSet<PathBuf> = BTreeSet::new();
+    if paths.is_empty() {
+        if !templates_dir.is_dir() {
+            return Err(WtError::usage_help(
+                format!("templates directory `{}` not found", shown(&cx.cwd, &templates_dir)),
+                "pass files or directories to lint, set `templates = \"…\"` in wt.toml, or run `wt init`",
+            ));
+        }
+        collect(&templates_dir, &mut targets);
+    } else {
+        for p in paths {
+            let abs = if p.is_absolute() {
+                p.clone()
+            } else {
+                cx.cwd.join(p)
+            };
+            if abs.is_dir() {
+                collect(&abs, &mut targets);
+            } else if abs.exists() || std::fs::symlink_metadata(&abs).is_ok() {
+                targets.insert(abs);
+            } else {
+                return Err(WtError::usage_help(
+                    format!("no such file or directory: {}", p.display()),
+                    "check the path",
+                ));
+            }
+        }
+        // Files inside the templates directory are compared with all their siblings.
+        let canon_dir = templates_dir.canonicalize().ok();
+        let inside = canon_dir.as_ref().is_some_and(|d| {
+            targets
+                .iter()
+                .any(|t| t.canonicalize().is_ok_and(|c| c.starts_with(d)))
+        });
+        if inside {
+            let mut all = BTreeSet::new();
+            collect(&templates_dir, &mut all);
+            let canon_targets: HashSet<PathBuf> = targets
+                .iter()
+                .filter_map(|t| t.canonicalize().ok())
+                .collect();
+            for f in all {
+                if !canon_targets.contains(&f.canonicalize().unwrap_or_else(|_| f.clone())) {
+                    extra.insert(f);
+                }
+            }
+        }
+    }
+    let mut files: Vec<(PathBuf, bool)> = targets.into_iter().map(|p| (p, true)).collect();
+    files.extend(extra.into_iter().map(|p| (p, false)));
+    let loaded: Vec<(
+        SourceFile,
+        Option<template::Template>,
+        Vec<Diagnostic>,
+        bool,
+    )> = files
+        .par_iter()
+        .enumerate()
+        .map(|(id, (path, target))| {
+            let (src, t, d) = read_and_load(id, &cx.cwd, path);
+            (src, t, d, *target)
+        })
+        .collect();
+    let mut ws = Workspace::default();
+    let mut report_only = HashSet::new();
+    let partial = loaded.iter().any(|l| !l.3);
+    for (id, (src, t, d, target)) in loaded.into_iter().enumerate() {
+        ws.sources.push(src);
+        ws.templates.extend(t);
+        ws.load_diagnostics.extend(d);
+        if target {
+            report_only.insert(id);
+        }
+    }
+    Ok((ws, partial.then_some(report_only)))
+}
+
+fn shown(cwd: &Path, p: &Path) -> String {
+    crate::source::display_path(p.strip_prefix(cwd).unwrap_or(p))
+}
+
+/// Reads one file and loads it; any problem is a WT000 on that file.
+fn read_and_load(
+    id: usize,
+    cwd: &Path,
+    path: &Path,
+) -> (SourceFile, Option<template::Template>, Vec<Diagnostic>) {
+    let display = path.strip_prefix(cwd).unwrap_or(path).to_path_buf();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let fail = |src: SourceFile, message: String, help: &str, span: std::ops::Range<usize>| {
+        let d = Diagnostic::new(&WT000, id, span, message).help(help);
+        (src, None, vec![d])
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            return fail(
+                SourceFile::new(display, String::new()),
+                format!("cannot read the file: {e}"),
+                "check that the file exists and is readable",
+                0..0,
+            )
+        }
+    };
+    if meta.is_dir() {
+        return fail(
+            SourceFile::new(display, String::new()),
+            "this is a directory, not a template file".into(),
+            "rename the directory or pass the files inside it",
+            0..0,
+        );
+    }
+    if meta.len() as usize > MAX_FILE_BYTES {
+        return fail(
+            SourceFile::new(display, String::new()),
+            format!(
+                "the file is {} bytes; a template file is at most {} bytes",
+                meta.len(),
+                MAX_FILE_BYTES
+            ),
+            "a template is a few kilobytes: check that this is the right file",
+            0..0,
+        );
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return fail(
+                SourceFile::new(display, String::new()),
+                format!("cannot read the file: {e}"),
+                "check the file's permissions",
+                0..0,
+            )
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let src = SourceFile::new(display, text);
+            let loaded = template::load(id, &src, &stem);
+            (src, loaded.template, loaded.diagnostics)
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bad_len = e.utf8_error().error_len().unwrap_or(1);
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let src = SourceFile::new(display, text);
+            let (line, col) = src.line_col(at);
+            // The lossy copy has U+FFFD (3 bytes) where the bad bytes were: point at it.
+            let span = at..(at + 3)
+                .min(src.text.len())
+                .max(at + bad_len.min(src.text.len() - at));
+            fail(
+                src,
+                format!("the file is not valid UTF-8 (byte {at}, line {line}, column {col})"),
+                "save the file as UTF-8",
+                span,
+            )
+        }
+    }
+}
+
+/// Template files under `dir`: `*.toml`, recursively, except `wt.toml`, hidden entries and
+/// directory symlinks (which could loop).
+pub fn collect(dir: &Path, out: &mut BTreeSet<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        let Ok(ft) = entry.file_type() else { continue };
+        if ft.is_dir() {
+            if path.extension().is_some_and(|e| e == "toml") {
+                // A directory named `x.toml` is reported, not descended into silently.
+                out.insert(path);
+            } else {
+                collect(&path, out);
+            }
+        } else if path.extension().is_some_and(|e| e == "toml") && name != CONFIG_FILE {
+            // A symlink to a file is read through; a symlink to a directory is skipped.
+            if ft.is_symlink() && path.is_dir() {
+                continue;
+            }
+            out.insert(path);
+        }
+    }
+}

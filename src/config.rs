@@ -1,0 +1,251 @@
+//! `wt.toml` (SPEC §2): the model, the upward lookup, and resolution of settings with the
+//! precedence flag > environment > file > default. Nothing else reads the environment.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::WtError;
+
+pub const CONFIG_FILE: &str = "wt.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Directory of template files, relative to `wt.toml`.
+    pub templates: Option<String>,
+    #[serde(default)]
+    pub account: AccountConfig,
+    /// Named environments (`[env.staging]`), chosen with `--env` or `WT_ENV`.
+    #[serde(default)]
+    pub env: BTreeMap<String, AccountConfig>,
+    #[serde(default)]
+    pub lint: LintConfig,
+}
+
+/// `[account]` and each `[env.<name>]`: every key optional.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountConfig {
+    pub waba_id: Option<String>,
+    pub api_version: Option<String>,
+    pub graph_url: Option<String>,
+    pub token_env: Option<String>,
+    pub phone_number_id: Option<String>,
+    pub app_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintConfig {
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    pub duplicate_threshold: Option<toml::Spanned<f64>>,
+    #[serde(default)]
+    pub extra_shorteners: Vec<String>,
+    #[serde(default)]
+    pub allowed_domains: Vec<String>,
+    /// Glob (relative to `wt.toml`) → codes ignored in matching files.
+    #[serde(default)]
+    pub per_file_ignores: BTreeMap<String, Vec<String>>,
+    /// `[lint.vocabularies.<lang>]`: words to accept (never flag) and reject (always flag).
+    #[serde(default)]
+    pub vocabularies: BTreeMap<String, Vocabulary>,
+    /// Fixed words required per body variable by WT009 (default 2, i.e. 2n+1).
+    pub words_per_variable: Option<usize>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vocabulary {
+    #[serde(default)]
+    pub accept: Vec<String>,
+    #[serde(default)]
+    pub reject: Vec<String>,
+}
+
+/// A loaded `wt.toml` and where it lives.
+#[derive(Debug, Default)]
+pub struct Config {
+    pub file: ConfigFile,
+    /// The file's directory: the base of relative paths. The working directory when there is
+    /// no `wt.toml`.
+    pub root: PathBuf,
+    pub path: Option<PathBuf>,
+    source: String,
+}
+
+impl Config {
+    /// Loads `explicit`, or the nearest `wt.toml` from `cwd` upwards, or the defaults.
+    pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Self, WtError> {
+        let path = match explicit {
+            Some(p) => {
+                if !p.is_file() {
+                    return Err(WtError::usage_help(
+                        format!("config file `{}` not found", p.display()),
+                        "check the path given to --config",
+                    ));
+                }
+                Some(p.to_path_buf())
+            }
+            None => cwd
+                .ancestors()
+                .map(|d| d.join(CONFIG_FILE))
+                .find(|p| p.is_file()),
+        };
+        let Some(path) = path else {
+            return Ok(Config {
+                root: cwd.to_path_buf(),
+                ..Config::default()
+            });
+        };
+        let source = std::fs::read_to_string(&path).map_err(|e| WtError::Io {
+            path: path.display().to_string(),
+            source: e,
+        })?;
+        let file: ConfigFile =
+            toml::from_str(&source).map_err(|e| config_error(&path, &source, &e))?;
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| cwd.to_path_buf());
+        let config = Config {
+            file,
+            root,
+            path: Some(path),
+            source,
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), WtError> {
+        if let Some(t) = &self.file.lint.duplicate_threshold {
+            let v = *t.get_ref();
+            if !(0.0..=1.0).contains(&v) || v.is_nan() {
+                return Err(self.error_at(
+                    t.span(),
+                    format!("`duplicate_threshold` must be between 0 and 1, found {v}"),
+                    "not in [0, 1]",
+                    "use a similarity such as 0.90",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A configuration error pointing into `wt.toml`.
+    pub fn error_at(
+        &self,
+        span: std::ops::Range<usize>,
+        message: String,
+        label: &str,
+        help: &str,
+    ) -> WtError {
+        let name = self
+            .path
+            .as_ref()
+            .map_or_else(|| CONFIG_FILE.to_string(), |p| p.display().to_string());
+        WtError::Config {
+            message,
+            src: Some(miette::NamedSource::new(name, self.source.clone())),
+            span: Some(span.into()),
+            label: label.to_string(),
+            help: Some(help.to_string()),
+        }
+    }
+
+    /// The templates directory.
+    pub fn templates_dir(&self) -> PathBuf {
+        let rel = self.file.templates.as_deref().unwrap_or("templates");
+        self.root.join(rel)
+    }
+}
+
+fn config_error(path: &Path, source: &str, e: &toml::de::Error) -> WtError {
+    WtError::Config {
+        message: format!(
+            "invalid {}: {}",
+            path.display(),
+            e.message().trim_end_matches('.')
+        ),
+        src: Some(miette::NamedSource::new(
+            path.display().to_string(),
+            source.to_string(),
+        )),
+        span: e.span().map(Into::into),
+        label: "here".to_string(),
+        help: Some("see SPEC §2 for the keys wt.toml accepts".to_string()),
+    }
+}
+
+/// Where to reach Meta, resolved with flag > environment > `wt.toml` > default.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub graph_url: String,
+    pub api_version: String,
+    pub waba_id: Option<String>,
+    pub token_env: String,
+    pub phone_number_id: Option<String>,
+    pub app_id: Option<String>,
+    /// The environment name in use, if any.
+    pub env_name: Option<String>,
+}
+
+pub const DEFAULT_GRAPH_URL: &str = "https://graph.facebook.com";
+/// The Graph version wt speaks by default (meta/api.md §1.0: v23.0–v25.0 in Meta's examples).
+pub const DEFAULT_API_VERSION: &str = "v23.0";
+pub const DEFAULT_TOKEN_ENV: &str = "WA_ACCESS_TOKEN";
+
+impl Config {
+    /// Resolves the account settings. `env_flag` is `--env`; `getenv` reads the environment
+    /// (injected so tests need not mutate the process environment).
+    pub fn account(
+        &self,
+        env_flag: Option<&str>,
+        getenv: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Account, WtError> {
+        let env_name = env_flag
+            .map(str::to_string)
+            .or_else(|| getenv("WT_ENV").filter(|s| !s.is_empty()));
+        let base = &self.file.account;
+        let overlay = match &env_name {
+            None => None,
+            Some(name) => match self.file.env.get(name) {
+                Some(e) => Some(e),
+                None => {
+                    let known: Vec<&str> = self.file.env.keys().map(String::as_str).collect();
+                    return Err(WtError::usage_help(
+                        format!("unknown environment `{name}`"),
+                        if known.is_empty() {
+                            "define it in wt.toml as `[env.<name>]`".to_string()
+                        } else {
+                            format!("wt.toml defines: {}", known.join(", "))
+                        },
+                    ));
+                }
+            },
+        };
+        let pick = |f: fn(&AccountConfig) -> &Option<String>| -> Option<String> {
+            overlay
+                .and_then(|o| f(o).clone())
+                .or_else(|| f(base).clone())
+        };
+        let env = |k: &str| getenv(k).filter(|s| !s.is_empty());
+        Ok(Account {
+            graph_url: env("WT_GRAPH_URL")
+                .or_else(|| pick(|a| &a.graph_url))
+                .unwrap_or_else(|| DEFAULT_GRAPH_URL.to_string()),
+            api_version: env("WHATSAPP_API_VERSION")
+                .or_else(|| pick(|a| &a.api_version))
+                .unwrap_or_else(|| DEFAULT_API_VERSION.to_string()),
+            waba_id: env("WA_WABA_ID").or_else(|| pick(|a| &a.waba_id)),
+            token_env: pick(|a| &a.token_env).unwrap_or_else(|| DEFAULT_TOKEN_ENV.to_string()),
+            phone_number_id: env("WA_PHONE_NUMBER_ID").or_else(|| pick(|a| &a.phone_number_id)),
+            app_id: env("WA_APP_ID").or_else(|| pick(|a| &a.app_id)),
+            env_name,
+        })
+    }
+}

@@ -1,0 +1,411 @@
+//! Components and limits: WT020–WT029.
+
+use crate::lint::diagnostic::Severity;
+use crate::lint::rules::declare_rules;
+use crate::lint::Checker;
+use crate::template::text::{Segment, VarName};
+use crate::template::{ExampleValues, Header, Language, Str};
+
+declare_rules! {
+    /// ## What it does
+    /// A text header longer than 60 characters.
+    ///
+    /// ## Why Meta rejects it
+    /// Meta's limit for header text is 60 characters (meta/api.md §3.3).
+    ///
+    /// ## Example
+    /// `header = "Your order from the Spring collection has shipped and is on its way"`
+    ///
+    /// Use instead:
+    /// `header = "Your order has shipped"`
+    WT020 = ("WT020", "header-too-long", Error, Components, "text header longer than 60 characters");
+
+    /// ## What it does
+    /// A text header with more than one variable.
+    ///
+    /// ## Why Meta rejects it
+    /// A text header takes at most one parameter (meta/api.md §3.3).
+    ///
+    /// ## Example
+    /// `header = "Order {{1}} for {{2}}"`
+    ///
+    /// Use instead:
+    /// `header = "Order {{1}}"`, with the name in the body.
+    WT021 = ("WT021", "header-too-many-variables", Error, Components, "text header with more than one variable");
+
+    /// ## What it does
+    /// Emoji, `*` `_` `~` or backtick markup, or a newline in a text header.
+    ///
+    /// ## Why Meta rejects it
+    /// Header text allows no Markdown special characters (meta/api.md §3.3); emoji and
+    /// newlines fail with subcode 2388047.
+    ///
+    /// ## Example
+    /// `header = "*Big news* 🎉"`
+    ///
+    /// Use instead:
+    /// `header = "Big news"`
+    WT022 = ("WT022", "header-formatting", Error, Components, "emoji, markup or newline in a text header");
+
+    /// ## What it does
+    /// A body longer than 1024 characters is an error; a warning when the body is shorter but
+    /// would pass 1024 with its longest example values substituted.
+    ///
+    /// ## Why Meta rejects it
+    /// Meta's body limit is 1024 characters (meta/api.md §3.2); at send time the filled-in text
+    /// must fit too (error 132005).
+    ///
+    /// ## Example
+    /// a body of 1,100 characters
+    ///
+    /// Use instead:
+    /// a shorter body, with the details behind a URL button.
+    WT023 = ("WT023", "body-too-long", Error, Components, "body longer than 1024 characters");
+
+    /// ## What it does
+    /// A footer longer than 60 characters.
+    ///
+    /// ## Why Meta rejects it
+    /// Meta's footer limit is 60 characters (meta/api.md §3.4).
+    ///
+    /// ## Example
+    /// `footer = "You are receiving this message because you subscribed to our updates"`
+    ///
+    /// Use instead:
+    /// `footer = "Reply STOP to unsubscribe"`
+    WT024 = ("WT024", "footer-too-long", Error, Components, "footer longer than 60 characters");
+
+    /// ## What it does
+    /// A variable in the footer.
+    ///
+    /// ## Why Meta rejects it
+    /// The footer component has no example field and is static text (meta/api.md §2.4).
+    ///
+    /// ## Example
+    /// `footer = "Sent to {{1}}"`
+    ///
+    /// Use instead:
+    /// `footer = "Reply STOP to unsubscribe"`
+    WT025 = ("WT025", "footer-has-variable", Error, Components, "placeholder in the footer");
+
+    /// ## What it does
+    /// Emoji, markup or a newline in the footer.
+    ///
+    /// ## Why it matters
+    /// Providers report footers with emoji or formatting being refused (subcode 2388073).
+    ///
+    /// ## Example
+    /// `footer = "_Reply STOP_ ✋"`
+    ///
+    /// Use instead:
+    /// `footer = "Reply STOP to unsubscribe"`
+    WT026 = ("WT026", "footer-formatting", Warning, Components, "emoji, markup or newline in the footer");
+
+    /// ## What it does
+    /// An image, video or document header without `example`.
+    ///
+    /// ## Why Meta rejects it
+    /// Media headers need a sample at creation (meta/api.md §2.2).
+    ///
+    /// ## Example
+    /// `header = { format = "image" }`
+    ///
+    /// Use instead:
+    /// `header = { format = "image", example = "https://cdn.example.com/banner.jpg" }`
+    WT027 = ("WT027", "media-header-sample-missing", Error, Components, "image / video / document header without an example");
+
+    /// ## What it does
+    /// Tabs, four or more spaces in a row, more than two blank lines, a literal `\n` typed as
+    /// text, or zero-width characters (often copied from Meta's docs, which insert U+200B
+    /// inside braces).
+    ///
+    /// ## Why it matters
+    /// Meta's reviewers flag odd formatting, and zero-width characters inside `{{…}}` break
+    /// the variable silently.
+    ///
+    /// ## Example
+    /// `body = 'Hello {{1}},\nyour order shipped.'` (a literal string: `\n` is two characters)
+    ///
+    /// Use instead:
+    /// `body = "Hello {{1}},\nyour order shipped."`
+    WT028 = ("WT028", "whitespace", Info, Components, "tabs, runs of spaces, many blank lines, literal \\n, zero-width characters");
+
+    /// ## What it does
+    /// More than 10 emoji in the body.
+    ///
+    /// ## Why it matters
+    /// Meta says emoji counts may be limited; a wall of emoji reads as spam to reviewers and
+    /// customers.
+    ///
+    /// ## Example
+    /// `body = "🎉🎉🎉 Sale 🎉🎉🎉 …"`
+    ///
+    /// Use instead:
+    /// one or two emoji where they help.
+    WT029 = ("WT029", "emoji-count", Info, Components, "more than 10 emoji");
+}
+
+/// Meta's text limits (meta/api.md §3.2–§3.4).
+pub(crate) const MAX_HEADER_CHARS: usize = 60;
+pub(crate) const MAX_BODY_CHARS: usize = 1024;
+pub(crate) const MAX_FOOTER_CHARS: usize = 60;
+const MAX_EMOJI: usize = 10;
+
+/// Emoji and pictographs (the ranges that render as emoji on WhatsApp).
+pub(crate) fn is_emoji(c: char) -> bool {
+    matches!(c as u32,
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF
+        | 0x2300..=0x23FF | 0x3030 | 0x303D | 0x3297 | 0x3299 | 0xFE0F)
+}
+
+pub(crate) const ZERO_WIDTH: &[char] =
+    &['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
+
+pub(crate) fn check(cx: &mut Checker<'_>) {
+    let t = cx.template;
+    for lang in &t.languages {
+        cx.set_language(Some(&lang.code));
+        match &lang.header {
+            Some(Header::Text(h)) => header(cx, h),
+            Some(Header::Media {
+                format,
+                example: None,
+                span,
+                ..
+            }) => cx.report(
+                &WT027,
+                span.clone(),
+                format!(
+                    "{} header without `example`",
+                    format.as_meta().to_lowercase()
+                ),
+                "add `example = \"https://…\"` (a sample file URL or an upload handle)",
+            ),
+            _ => {}
+        }
+        if let Some(body) = &lang.body {
+            body_checks(cx, lang, body);
+            whitespace(cx, body, true);
+        }
+        if let Some(f) = &lang.footer {
+            footer(cx, f);
+            whitespace(cx, f, false);
+        }
+        if let Some(Header::Text(h)) = &lang.header {
+            whitespace(cx, h, false);
+        }
+    }
+    cx.set_language(None);
+}
+
+/// The decoded range from char `n` to the end.
+fn overflow(s: &str, n: usize) -> std::ops::Range<usize> {
+    let start = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
+    start..s.len()
+}
+
+fn header(cx: &mut Checker<'_>, h: &Str) {
+    let len = h.value.chars().count();
+    if len > MAX_HEADER_CHARS {
+        cx.report_in(
+            &WT020,
+            h,
+            overflow(&h.value, MAX_HEADER_CHARS),
+            format!("header is {len} characters; Meta allows {MAX_HEADER_CHARS}"),
+            format!(
+                "shorten the header by {} characters",
+                len - MAX_HEADER_CHARS
+            ),
+        );
+    }
+    let segs = h.segments();
+    let vars: Vec<_> = crate::template::text::vars(&segs).collect();
+    if vars.len() > 1 {
+        cx.report_in(
+            &WT021,
+            h,
+            vars[1].span.clone(),
+            format!("the header has {} variables; Meta allows 1", vars.len()),
+            "keep one variable in the header and move the others to the body",
+        );
+    }
+    formatting(cx, &WT022, h, &segs, "header");
+}
+
+fn footer(cx: &mut Checker<'_>, f: &Str) {
+    let len = f.value.chars().count();
+    if len > MAX_FOOTER_CHARS {
+        cx.report_in(
+            &WT024,
+            f,
+            overflow(&f.value, MAX_FOOTER_CHARS),
+            format!("footer is {len} characters; Meta allows {MAX_FOOTER_CHARS}"),
+            format!(
+                "shorten the footer by {} characters",
+                len - MAX_FOOTER_CHARS
+            ),
+        );
+    }
+    let segs = f.segments();
+    for seg in &segs {
+        if let Segment::Var(v) = seg {
+            cx.report_in(
+                &WT025,
+                f,
+                v.span.clone(),
+                format!("variable `{}` in the footer", &f.value[v.span.clone()]),
+                "footers are static text: move the variable to the body",
+            );
+        }
+    }
+    formatting(cx, &WT026, f, &segs, "footer");
+}
+
+/// WT022 / WT026: emoji, markup or newline outside variables; one finding per component.
+fn formatting(
+    cx: &mut Checker<'_>,
+    rule: &'static crate::lint::rules::Rule,
+    s: &Str,
+    segs: &[Segment],
+    part: &str,
+) {
+    for seg in segs {
+        let Segment::Literal(r) = seg else { continue };
+        let lit = &s.value[r.clone()];
+        if let Some((i, c)) = lit
+            .char_indices()
+            .find(|(_, c)| is_emoji(*c) || matches!(c, '*' | '_' | '~' | '`' | '\n' | '\r'))
+        {
+            let what = match c {
+                '\n' | '\r' => "a newline".to_string(),
+                c if is_emoji(c) => format!("the emoji {c}"),
+                c => format!("the formatting character `{c}`"),
+            };
+            let start = r.start + i;
+            cx.report_in(
+                rule,
+                s,
+                start..start + c.len_utf8(),
+                format!("the {part} contains {what}"),
+                format!("{part} text must be plain: remove emoji, `*`, `_`, `~`, backticks and line breaks"),
+            );
+            return;
+        }
+    }
+}
+
+fn body_checks(cx: &mut Checker<'_>, lang: &Language, body: &Str) {
+    let len = body.value.chars().count();
+    if len > MAX_BODY_CHARS {
+        cx.report_in(
+            &WT023,
+            body,
+            overflow(&body.value, MAX_BODY_CHARS),
+            format!("body is {len} characters; Meta allows {MAX_BODY_CHARS}"),
+            format!("shorten the body by {} characters", len - MAX_BODY_CHARS),
+        );
+    } else {
+        let filled = filled_len(lang, body);
+        if filled > MAX_BODY_CHARS {
+            let d = cx
+                .diag(&WT023, body.span(), format!("with its example values the body is {filled} characters; Meta allows {MAX_BODY_CHARS} at send time"))
+                .help("shorten the fixed text or the longest values")
+                .severity(Severity::Warning);
+            cx.push(d);
+        }
+    }
+    let emoji = body
+        .value
+        .chars()
+        .filter(|c| is_emoji(*c) && *c != '\u{FE0F}')
+        .count();
+    if emoji > MAX_EMOJI {
+        cx.report(
+            &WT029,
+            body.span(),
+            format!("the body has {emoji} emoji"),
+            format!("keep at most {MAX_EMOJI} emoji"),
+        );
+    }
+}
+
+/// Body length with each variable replaced by its example.
+fn filled_len(lang: &Language, body: &Str) -> usize {
+    let Some(ex) = &lang.examples.body else {
+        return body.value.chars().count();
+    };
+    let mut total = 0;
+    for seg in body.segments() {
+        match &seg {
+            Segment::Var(v) => {
+                let value = match (&v.name, &ex.values) {
+                    (VarName::Positional(n), ExampleValues::Positional(vals)) => vals
+                        .get((*n as usize).wrapping_sub(1))
+                        .map(|s| s.value.chars().count()),
+                    (VarName::Named(name), ExampleValues::Named(vals)) => vals
+                        .iter()
+                        .find(|(k, _, _)| k == name)
+                        .map(|(_, _, s)| s.value.chars().count()),
+                    _ => None,
+                };
+                total += value.unwrap_or_else(|| body.value[v.span.clone()].chars().count());
+            }
+            other => total += body.value[other.span()].chars().count(),
+        }
+    }
+    total
+}
+
+/// WT028: one finding per kind per component.
+fn whitespace(cx: &mut Checker<'_>, s: &Str, body: bool) {
+    let v = &s.value;
+    let mut found: Vec<(std::ops::Range<usize>, &str, &str)> = Vec::new();
+    if let Some(i) = v.find('\t') {
+        found.push((i..i + 1, "a tab", "use spaces"));
+    }
+    if let Some(i) = v.find("    ") {
+        let end = i + v[i..].find(|c| c != ' ').unwrap_or(v.len() - i);
+        found.push((i..end, "a run of 4 or more spaces", "use one space"));
+    }
+    if body {
+        let normalized: String = v.replace("\r\n", "\n");
+        if normalized.contains("\n\n\n\n") {
+            // Point at the run in the original text.
+            let mut count = 0;
+            let mut start = None;
+            for (i, c) in v.char_indices() {
+                match c {
+                    '\n' => {
+                        count += 1;
+                        if count == 1 {
+                            start = Some(i);
+                        }
+                        if count == 4 {
+                            found.push((
+                                start.unwrap_or(i)..i + 1,
+                                "more than two blank lines",
+                                "keep at most one blank line between paragraphs",
+                            ));
+                            break;
+                        }
+                    }
+                    '\r' | ' ' | '\t' => {}
+                    _ => count = 0,
+                }
+            }
+        }
+    }
+    if let Some(i) = v.find("\\n") {
+        found.push((i..i + 2, "a literal `\\n` (backslash and n)", "write a real line break: use a basic string (\"…\\n…\") or a multi-line string (\"\"\"…\"\"\")"));
+    }
+    if let Some((i, c)) = v.char_indices().find(|(_, c)| ZERO_WIDTH.contains(c)) {
+        found.push((
+            i..i + c.len_utf8(),
+            "a zero-width character",
+            "delete the invisible character (often copied from documentation)",
+        ));
+    }
+    for (range, what, help) in found {
+        cx.report_in(&WT028, s, range, format!("the text contains {what}"), help);
+    }
+}

@@ -1,0 +1,318 @@
+//! Examples: WT110–WT113.
+
+use std::collections::BTreeSet;
+
+use crate::lint::rules::declare_rules;
+use crate::lint::Checker;
+use crate::template::text::{Segment, VarName};
+use crate::template::{Category, ExampleSet, ExampleValues, Header, Str};
+
+declare_rules! {
+    /// ## What it does
+    /// Every variable needs an example value: as many positional examples as variables, or a
+    /// named example for each named variable (and none for variables that do not exist).
+    ///
+    /// ## Why Meta rejects it
+    /// "Every parameter needs an example at creation" (meta/api.md §2.1); the create call fails
+    /// with subcode 2388043 "missing expected field (example)".
+    ///
+    /// ## Example
+    /// `body = "Hi {{1}}, order {{2}} shipped."` with `examples.body = ["Maria"]`
+    ///
+    /// Use instead:
+    /// `examples.body = ["Maria", "#4521"]`
+    WT110 = ("WT110", "example-missing", Error, Examples, "a variable without an example, or a different number of examples than variables");
+
+    /// ## What it does
+    /// Example values such as `test`, `xxx`, `abc`, `sample`, `123`, `N/A`, an empty string,
+    /// or the variable itself.
+    ///
+    /// ## Why Meta rejects it
+    /// Reviewers judge the message with the examples filled in; placeholders-as-examples make
+    /// the purpose unclear, a documented rejection cause.
+    ///
+    /// ## Example
+    /// `examples.body = ["test", "xxx"]`
+    ///
+    /// Use instead:
+    /// `examples.body = ["Maria", "#4521"]`
+    WT111 = ("WT111", "example-unrealistic", Warning, Examples, "example like test, xxx, 123, N/A, empty or the variable itself");
+
+    /// ## What it does
+    /// An example containing a newline, a tab or more than 4 spaces in a row.
+    ///
+    /// ## Why Meta rejects it
+    /// Parameter values cannot have "new-line/tab characters or more than 4 consecutive
+    /// spaces" (meta/api.md §3): an example that breaks this cannot be sent either.
+    ///
+    /// ## Example
+    /// `examples.body = ["Line one\nLine two"]`
+    ///
+    /// Use instead:
+    /// `examples.body = ["Line one, line two"]`
+    WT112 = ("WT112", "example-whitespace", Error, Examples, "example containing a newline, tab or more than 4 spaces");
+
+    /// ## What it does
+    /// All examples of a component are the same value.
+    ///
+    /// ## Why it matters
+    /// Identical examples tell the reviewer nothing about what each variable holds.
+    ///
+    /// ## Example
+    /// `examples.body = ["Maria", "Maria"]`
+    ///
+    /// Use instead:
+    /// `examples.body = ["Maria", "#4521"]`
+    WT113 = ("WT113", "example-not-descriptive", Info, Examples, "all examples identical");
+}
+
+const PLACEHOLDER_VALUES: &[&str] = &[
+    "test",
+    "testing",
+    "xxx",
+    "xx",
+    "x",
+    "abc",
+    "sample",
+    "example",
+    "123",
+    "1234",
+    "12345",
+    "n/a",
+    "na",
+    "none",
+    "null",
+    "foo",
+    "bar",
+    "lorem",
+    "lorem ipsum",
+    "asdf",
+    "qwerty",
+    "value",
+    "text",
+    "string",
+    "placeholder",
+    "tbd",
+    "todo",
+    "dummy",
+    "...",
+    "-",
+    "?",
+];
+
+pub(crate) fn check(cx: &mut Checker<'_>) {
+    let t = cx.template;
+    if t.category == Some(Category::Authentication) {
+        return;
+    }
+    for lang in &t.languages {
+        cx.set_language(Some(&lang.code));
+        if let Some(Header::Text(h)) = &lang.header {
+            component(
+                cx,
+                "header",
+                h,
+                lang.examples.header.as_ref(),
+                lang.code_span.clone(),
+            );
+        } else if let Some(ex) = &lang.examples.header {
+            cx.report(
+                &WT110,
+                ex.span.clone(),
+                "`examples.header` is given but the header has no variables",
+                "remove `examples.header`",
+            );
+        }
+        if let Some(b) = &lang.body {
+            component(
+                cx,
+                "body",
+                b,
+                lang.examples.body.as_ref(),
+                lang.code_span.clone(),
+            );
+        }
+        for ex in [&lang.examples.header, &lang.examples.body]
+            .into_iter()
+            .flatten()
+        {
+            values(cx, ex);
+        }
+    }
+    cx.set_language(None);
+}
+
+/// WT110 for one component.
+fn component(
+    cx: &mut Checker<'_>,
+    part: &str,
+    text: &Str,
+    examples: Option<&ExampleSet>,
+    fallback: std::ops::Range<usize>,
+) {
+    let segs = text.segments();
+    let mut positional = BTreeSet::new();
+    let mut named: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    for s in &segs {
+        if let Segment::Var(v) = s {
+            match &v.name {
+                VarName::Positional(n) => {
+                    positional.insert(*n);
+                }
+                VarName::Named(n) => {
+                    if !named.iter().any(|(m, _)| m == n) {
+                        named.push((n.clone(), v.span.clone()));
+                    }
+                }
+                VarName::Invalid(_) => {}
+            }
+        }
+    }
+    let n_vars = positional.len() + named.len();
+    let Some(ex) = examples else {
+        if n_vars > 0 {
+            let first = segs.iter().find_map(|s| match s {
+                Segment::Var(v) => Some(v.span.clone()),
+                _ => None,
+            });
+            let span = first.map_or(fallback, |r| text.file_span(r));
+            let sample = if named.is_empty() {
+                format!(
+                    "examples.{part} = [{}]",
+                    vec!["\"…\""; positional.len().max(1)].join(", ")
+                )
+            } else {
+                format!(
+                    "examples.{part} = {{ {} }}",
+                    named
+                        .iter()
+                        .map(|(n, _)| format!("{n} = \"…\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let d = cx
+                .diag(
+                    &crate::lint::rules::examples::WT110,
+                    span,
+                    format!("the {part} has {n_vars} variable(s) but no examples"),
+                )
+                .help(format!("add `{sample}` with realistic values"))
+                .in_value(text.span());
+            cx.push(d);
+        }
+        return;
+    };
+    match &ex.values {
+        ExampleValues::Positional(vals) => {
+            if !named.is_empty() {
+                cx.report(
+                    &WT110,
+                    ex.span.clone(),
+                    format!("the {part} uses named variables, so its examples must be a table"),
+                    format!("write `examples.{part} = {{ {} = \"…\" }}`", named[0].0),
+                );
+            } else if vals.len() != positional.len() {
+                cx.report(
+                    &WT110,
+                    ex.span.clone(),
+                    format!(
+                        "{} example(s) for {} variable(s) in the {part}",
+                        vals.len(),
+                        positional.len()
+                    ),
+                    if vals.len() < positional.len() {
+                        format!(
+                            "add {} example value(s), one per variable in order",
+                            positional.len() - vals.len()
+                        )
+                    } else {
+                        format!("remove {} example value(s)", vals.len() - positional.len())
+                    },
+                );
+            }
+        }
+        ExampleValues::Named(vals) => {
+            if named.is_empty() && !positional.is_empty() {
+                cx.report(
+                    &WT110,
+                    ex.span.clone(),
+                    format!(
+                        "the {part} uses positional variables, so its examples must be an array"
+                    ),
+                    format!("write `examples.{part} = [\"…\"]`"),
+                );
+                return;
+            }
+            for (name, span) in &named {
+                if !vals.iter().any(|(k, _, _)| k == name) {
+                    let d = cx
+                        .diag_in(
+                            &WT110,
+                            text,
+                            span.clone(),
+                            format!("`{{{{{name}}}}}` has no example"),
+                        )
+                        .help(format!("add `{name} = \"…\"` to `examples.{part}`"));
+                    cx.push(d);
+                }
+            }
+            for (k, kspan, _) in vals {
+                if !named.iter().any(|(n, _)| n == k) {
+                    cx.report(
+                        &WT110,
+                        kspan.clone(),
+                        format!("example for `{{{{{k}}}}}`, which the {part} does not use"),
+                        format!("remove `{k}`, or use `{{{{{k}}}}}` in the {part}"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// WT111, WT112, WT113 on the example values.
+fn values(cx: &mut Checker<'_>, ex: &ExampleSet) {
+    let strs = ex.strs();
+    for s in &strs {
+        let v = s.value.trim();
+        let lower = v.to_lowercase();
+        let is_var = v.starts_with("{{") && v.ends_with("}}");
+        let own_name = matches!(&ex.values, ExampleValues::Named(vals) if vals.iter().any(|(k, _, val)| std::ptr::eq(val, *s) && lower == *k));
+        if v.is_empty() || PLACEHOLDER_VALUES.contains(&lower.as_str()) || is_var || own_name {
+            let shown = if v.is_empty() {
+                "an empty string".to_string()
+            } else {
+                format!("\"{v}\"")
+            };
+            cx.report(
+                &WT111,
+                s.span(),
+                format!("{shown} does not look like a real value"),
+                "use a value a real customer would see, e.g. \"Maria\", \"#4521\", \"12 March\"",
+            );
+        }
+        let raw = &s.value;
+        let bad = raw
+            .find(['\n', '\r', '\t'])
+            .map(|i| (i, 1))
+            .or_else(|| raw.find("     ").map(|i| (i, 5)));
+        if let Some((i, len)) = bad {
+            cx.report_in(
+                &WT112,
+                s,
+                i..i + len,
+                "example values cannot contain a newline, a tab or more than 4 spaces in a row",
+                "write the value on one line with single spaces",
+            );
+        }
+    }
+    if strs.len() >= 2 && strs.iter().all(|s| s.value == strs[0].value) {
+        cx.report(
+            &WT113,
+            ex.span.clone(),
+            format!("all {} examples are \"{}\"", strs.len(), strs[0].value),
+            "give each variable its own realistic example",
+        );
+    }
+}

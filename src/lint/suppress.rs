@@ -1,0 +1,201 @@
+//! Inline suppressions: `# wt: ignore[WT003]`, `# wt: ignore`, `# wt: ignore-file[WT201]`,
+//! and WT132 for suppressions that suppressed nothing (so they do not rot).
+//!
+//! Comments are found with toml's own lexer, so a `#` inside a string (`Order #{{1}}`) is
+//! never taken for one.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use toml_parser::lexer::TokenKind;
+
+use crate::lint::diagnostic::{Diagnostic, FileId};
+use crate::lint::rules::structure::WT132;
+use crate::lint::{resolve, Selection, Workspace};
+use crate::source::SourceFile;
+
+#[derive(Debug)]
+struct Suppression {
+    file: FileId,
+    /// 0-based line of the comment.
+    line: usize,
+    whole_file: bool,
+    /// `None` = every code.
+    codes: Option<Vec<(String, Range<usize>)>>,
+    span: Range<usize>,
+    used: HashSet<String>,
+    used_any: bool,
+}
+
+/// Drops suppressed diagnostics and adds WT132 for unused suppressions.
+pub fn apply(
+    ws: &Workspace,
+    diags: Vec<Diagnostic>,
+    selection: &Selection,
+    report_only: Option<&HashSet<FileId>>,
+) -> Vec<Diagnostic> {
+    let mut sups: Vec<Suppression> = ws
+        .sources
+        .iter()
+        .enumerate()
+        .filter(|(id, _)| report_only.is_none_or(|o| o.contains(id)))
+        .flat_map(|(id, src)| scan(id, src))
+        .collect();
+    if sups.is_empty() {
+        return diags;
+    }
+    let mut kept = Vec::with_capacity(diags.len());
+    for d in diags {
+        if d.code == "WT000" || d.code == WT132.code {
+            kept.push(d);
+            continue;
+        }
+        let src = &ws.sources[d.file];
+        let mut lines = vec![src.line_of(d.span.start)];
+        if let Some(v) = &d.value_span {
+            lines.push(src.line_of(v.start));
+            lines.push(src.line_of(v.end.saturating_sub(1)));
+        }
+        let mut suppressed = false;
+        for s in sups.iter_mut().filter(|s| s.file == d.file) {
+            if !s.whole_file && !lines.contains(&s.line) {
+                continue;
+            }
+            match &s.codes {
+                None => {
+                    s.used_any = true;
+                    suppressed = true;
+                }
+                Some(codes) => {
+                    if codes.iter().any(|(c, _)| c == d.code) {
+                        s.used.insert(d.code.to_string());
+                        suppressed = true;
+                    }
+                }
+            }
+        }
+        if !suppressed {
+            kept.push(d);
+        }
+    }
+    for s in &sups {
+        let src = &ws.sources[s.file];
+        let _ = src;
+        match &s.codes {
+            None if !s.used_any && selection.is_enabled(WT132.code) => {
+                kept.push(
+                    Diagnostic::new(
+                        &WT132,
+                        s.file,
+                        s.span.clone(),
+                        "unused suppression: nothing on this line is reported",
+                    )
+                    .help("remove the `# wt: ignore` comment"),
+                );
+            }
+            Some(codes) => {
+                for (code, span) in codes {
+                    let known = resolve(code).is_ok();
+                    if !known {
+                        kept.push(
+                            Diagnostic::new(
+                                &WT132,
+                                s.file,
+                                span.clone(),
+                                format!("unknown rule code `{code}` in suppression"),
+                            )
+                            .help("use a code listed by `wt rules`"),
+                        );
+                    } else if !s.used.contains(code.as_str())
+                        && selection.is_enabled(code)
+                        && selection.is_enabled(WT132.code)
+                    {
+                        let place = if s.whole_file {
+                            "in this file"
+                        } else {
+                            "on this line"
+                        };
+                        kept.push(
+                            Diagnostic::new(
+                                &WT132,
+                                s.file,
+                                span.clone(),
+                                format!("unused suppression: no {code} {place}"),
+                            )
+                            .help(format!("remove `{code}` from the comment")),
+                        );
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    sups.clear();
+    kept
+}
+
+fn scan(file: FileId, src: &SourceFile) -> Vec<Suppression> {
+    let text = &src.text;
+    if !text.contains("wt:") {
+        return Vec::new();
+    }
+    let source = toml_parser::Source::new(text);
+    let mut out = Vec::new();
+    for token in source.lex() {
+        if token.kind() != TokenKind::Comment {
+            continue;
+        }
+        let span = token.span().start()..token.span().end();
+        let comment = &text[span.clone()];
+        if let Some(s) = parse_comment(file, src, comment, span.start) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Parses `# wt: ignore[...]` / `# wt: ignore-file[...]` in one comment starting at `at`.
+fn parse_comment(file: FileId, src: &SourceFile, comment: &str, at: usize) -> Option<Suppression> {
+    let idx = comment.find("wt:")?;
+    let rest = &comment[idx + 3..];
+    let trimmed = rest.trim_start();
+    let mut pos = at + idx + 3 + (rest.len() - trimmed.len());
+    let (whole_file, after) = if let Some(a) = trimmed.strip_prefix("ignore-file") {
+        (true, a)
+    } else if let Some(a) = trimmed.strip_prefix("ignore") {
+        (false, a)
+    } else {
+        return None;
+    };
+    let directive_len = trimmed.len() - after.len();
+    let span = pos..pos + directive_len;
+    pos += directive_len;
+    let codes = if let Some(inner) = after.strip_prefix('[') {
+        let close = inner.find(']').unwrap_or(inner.len());
+        let mut codes = Vec::new();
+        let mut off = pos + 1;
+        for part in inner[..close].split(',') {
+            let code = part.trim();
+            let lead = part.len() - part.trim_start().len();
+            if !code.is_empty() {
+                codes.push((
+                    code.to_ascii_uppercase(),
+                    off + lead..off + lead + code.len(),
+                ));
+            }
+            off += part.len() + 1;
+        }
+        Some(codes)
+    } else {
+        None
+    };
+    Some(Suppression {
+        file,
+        line: src.line_of(at),
+        whole_file,
+        codes,
+        span,
+        used: HashSet::new(),
+        used_any: false,
+    })
+}
