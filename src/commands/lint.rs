@@ -143,6 +143,24 @@ fn apply_per_file_ignores(
     Ok(())
 }
 
+/// Loads exactly `paths` (no templates-directory lookup) and lints them: the library entry
+/// point for tests, benchmarks and embedders.
+pub fn lint_paths(cwd: &Path, paths: &[PathBuf], options: &LintOptions, selection: &Selection) -> (Workspace, Report) {
+    let loaded: Vec<_> = paths
+        .par_iter()
+        .enumerate()
+        .map(|(id, p)| read_and_load(id, cwd, p))
+        .collect();
+    let mut ws = Workspace::default();
+    for (src, t, d) in loaded {
+        ws.sources.push(src);
+        ws.templates.extend(t);
+        ws.load_diagnostics.extend(d);
+    }
+    let report = crate::lint::run(&ws, options, selection, None);
+    (ws, report)
+}
+
 /// Reads and loads the files to lint. Returns the workspace and, when only some of its files
 /// were asked for (pre-commit), the set to report on.
 pub fn load_workspace(
