@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod convert;
 pub mod error;
 pub mod lint;
 pub mod render;
