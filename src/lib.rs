@@ -11,6 +11,7 @@ pub mod config;
 pub mod convert;
 pub mod error;
 pub mod lint;
+pub mod plan;
 pub mod render;
 pub mod source;
 pub mod template;
