@@ -1,6 +1,7 @@
 //! Turning findings into text: one renderer per format. Rules never print.
 
 pub mod json;
+pub mod plan;
 
 use std::fmt::Write as _;
 use std::sync::Arc;
