@@ -1,1 +1,3 @@
+//! `wt`: WhatsApp Business message templates as code.
 
+pub mod api;
