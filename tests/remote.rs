@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use wt::api::{
     codes, ApiError, Category, CreateOutcome, CreateTemplate, DeleteOutcome, EditOutcome,
     GraphClient, GraphConfig, ListFilter, MetaError, PagingProblem, ParameterFormat,
-    PartialTemplate, RetryPolicy, Secret, Sleeper, TemplateStatus,
+    PartialTemplate, RetryPolicy, Secret, Sleeper, TemplateStatus, STATUS_FIELDS,
 };
 
 /// Records the delays the client asks for instead of sleeping, so throttle waits of minutes
@@ -382,9 +382,10 @@ fn review_clock_and_rules() {
         "approved after 2 reads"
     );
 
-    let rejected = api.get(rej.id()).unwrap();
-    assert_eq!(rejected.status, TemplateStatus::Rejected);
+    let rejected = api.get_fields(rej.id(), STATUS_FIELDS).unwrap();
+    assert_eq!(rejected.status, Some(TemplateStatus::Rejected));
     assert_eq!(rejected.rejected_reason.as_deref(), Some("PROMOTIONAL"));
+    assert_eq!(rejected.quality_score.as_deref(), Some("UNKNOWN"));
 
     let moved = api.get(recat.id()).unwrap();
     assert_eq!(moved.status, TemplateStatus::Approved);

@@ -17,6 +17,29 @@
 //! - follows `paging.next` only on the base URL's scheme, host and port, with loop and
 //!   page-count guards.
 //!
+//! # Using it from `plan`, `sync` and `status`
+//!
+//! - Read the account once per run: [`TemplatesApi::list`] with [`ListFilter::default`]
+//!   returns every (name, language) with the fields the diff needs ([`TEMPLATE_FIELDS`]);
+//!   key the result by `(name, language)` (`meta/api.md` §8).
+//! - Create with [`TemplatesApi::create`]. [`CreateOutcome::Adopted`] means an earlier,
+//!   timed-out attempt of the same call had created it: treat it as an existing remote
+//!   template (compare, maybe edit), never create again.
+//! - Edit with [`TemplatesApi::edit`] only APPROVED, REJECTED or PAUSED templates; each edit
+//!   of an APPROVED one burns the 1/day, 10/30-days budget (`meta/api.md` §1.4). Errors
+//!   100/2388039 (PENDING or over budget) and 100 on a category change are final.
+//! - Delete with [`TemplatesApi::delete`]`(name, id)`, one language at a time.
+//! - Poll review with [`TemplatesApi::get_fields`]`(id, `[`STATUS_FIELDS`]`)`;
+//!   [`TemplateStatus::is_pending`] says when to keep waiting.
+//! - Errors: [`ApiError::is_auth_error`] → exit 3 with a "check the token" hint; any other
+//!   [`ApiError`] that reaches the command → exit 3 (retries are already spent).
+//!   [`ApiError::subcode`] `==` [`codes::SUB_NAME_BEING_DELETED`] → suggest another name.
+//!   [`MetaError::blame_field`] points at the offending request field.
+//! - `-v`: [`GraphClient::request_count`], [`GraphClient::last_usage`] and
+//!   [`GraphClient::with_observer`] (one [`RequestEvent`] per HTTP exchange, no query string).
+//! - The client is `Send + Sync`; calls can run on a few rayon threads, but the whole
+//!   WABA shares 200 calls/hour (`meta/api.md` §7), so keep parallelism small.
+//!
 //! ```no_run
 //! use std::time::Duration;
 //! use wt::api::{GraphClient, GraphConfig, ListFilter, Secret};
@@ -67,7 +90,7 @@ pub use retry::{
 pub use templates::{
     Category, CreateOutcome, CreateTemplate, CreatedTemplate, DeleteOutcome, EditOutcome,
     ListFilter, ParameterFormat, PartialTemplate, RemoteTemplate, TemplateStatus, TemplatesApi,
-    TEMPLATE_FIELDS,
+    STATUS_FIELDS, TEMPLATE_FIELDS,
 };
 pub use usage::{BusinessUseCaseUsage, UsageEntry, BUC_USAGE_HEADER};
 
@@ -697,6 +720,13 @@ mod tests {
 
     fn config(url: &str) -> GraphConfig {
         GraphConfig::new(url, "v23.0", "123", Secret::new("tok-SECRET-123"))
+    }
+
+    #[test]
+    fn client_can_be_shared_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<GraphClient>();
+        assert_send_sync::<ApiError>();
     }
 
     #[test]

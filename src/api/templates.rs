@@ -25,6 +25,16 @@ pub const TEMPLATE_FIELDS: &[&str] = &[
     "previous_category",
 ];
 
+/// Fields to poll while a template is in review (`meta/api.md` §4.4: a CLI without a
+/// webhook receiver polls these).
+pub const STATUS_FIELDS: &[&str] = &[
+    "status",
+    "category",
+    "rejected_reason",
+    "quality_score",
+    "correct_category",
+];
+
 /// Defines a string enum with known upper-case values and an `Other` fallback. Parsing is
 /// case-insensitive because Meta's docs send and show lower-case values too (`meta/api.md` §1.1).
 macro_rules! string_enum {
