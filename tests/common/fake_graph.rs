@@ -50,6 +50,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::Router;
 use serde_json::{json, Map, Value};
+use wt::api::codes;
 
 /// The token the fake accepts unless changed with [`FakeGraph::start_with`].
 pub const FAKE_TOKEN: &str = "EAAfake0token0that0must0never0leak0Zx9";
@@ -59,6 +60,14 @@ pub const FAKE_WABA: &str = "102290129340398";
 pub const DEFAULT_PAGE_SIZE: usize = 25;
 /// Meta's creation limit per WABA per hour (`meta/api.md` §1.1, §3.11).
 pub const CREATION_LIMIT_PER_HOUR: usize = 100;
+/// Code answered when the creation limit is hit. Meta does not document it (`meta/api.md`
+/// §9 q14); the app-level throttling code makes the client's throttle path handle it.
+pub const CREATION_LIMIT_CODE: u32 = codes::APP_RATE_LIMIT;
+/// Graph's "object does not exist / unsupported request" subcode (Graph convention; not in
+/// `meta/api.md`).
+const SUB_OBJECT_NOT_FOUND: u32 = 33;
+/// "Missing expected field(s)" (`meta/api.md` §2.5, §5.2, community-observed).
+const SUB_MISSING_FIELD: u32 = 2_388_043;
 /// Name lock after delete (`meta/api.md` §1.5, §3.13).
 const NAME_LOCK_SECS: u64 = 30 * 24 * 3600;
 /// Approved templates: at most 1 edit per 24 h (`meta/api.md` §1.4, §3.12).
@@ -358,7 +367,7 @@ impl Answer {
     }
 
     fn invalid(subcode: Option<u32>, message: &str, title: Option<&str>) -> Self {
-        Self::error(400, 100, subcode, message, title)
+        Self::error(400, codes::INVALID_PARAMETER, subcode, message, title)
     }
 }
 
@@ -776,7 +785,7 @@ async fn handle(
         }
         (Some(Fault::Transient), _) => json_response(&Answer {
             status: 500,
-            body: json!({"error": {"message": "An unexpected error has occurred. Please retry your request later.", "type": "OAuthException", "code": 2, "is_transient": true, "fbtrace_id": "AFakeTraceId"}}),
+            body: json!({"error": {"message": "An unexpected error has occurred. Please retry your request later.", "type": "OAuthException", "code": codes::API_SERVICE, "is_transient": true, "fbtrace_id": "AFakeTraceId"}}),
             headers: Vec::new(),
         }),
         (
@@ -853,7 +862,7 @@ fn auth_error(presented: &str) -> Answer {
     } else {
         format!("Malformed access token {presented}")
     };
-    let mut a = Answer::error(401, 190, None, &message, None);
+    let mut a = Answer::error(401, codes::ACCESS_TOKEN, None, &message, None);
     a.body["error"]["type"] = json!("OAuthException");
     a
 }
@@ -920,7 +929,7 @@ impl State {
         };
         match (method, segs.as_slice()) {
             (_, [v, ..]) if !is_version(v) => {
-                Answer::invalid(Some(33), "Unknown path components", None)
+                Answer::invalid(Some(SUB_OBJECT_NOT_FOUND), "Unknown path components", None)
             }
             ("GET", [_, "debug_token"]) => self.debug_token(query),
             ("GET", [_, waba, "message_templates"]) => {
@@ -936,14 +945,18 @@ impl State {
             ("GET", [_, waba, "subscribed_apps"]) => self.with_waba(waba, |_, _| subscribed_apps()),
             ("GET", [_, id]) => self.get(id, query),
             ("POST", [_, id]) => self.edit(id, body),
-            _ => Answer::invalid(Some(33), &format!("Unsupported {method} request."), None),
+            _ => Answer::invalid(
+                Some(SUB_OBJECT_NOT_FOUND),
+                &format!("Unsupported {method} request."),
+                None,
+            ),
         }
     }
 
     fn with_waba(&mut self, waba: &str, f: impl FnOnce(&mut Self, &str) -> Answer) -> Answer {
         if !self.wabas.contains_key(waba) {
             return Answer::invalid(
-                Some(33),
+                Some(SUB_OBJECT_NOT_FOUND),
                 &format!("Unsupported request. Object with ID '{waba}' does not exist, cannot be loaded due to missing permissions, or does not support this operation."),
                 None,
             );
@@ -1153,7 +1166,7 @@ impl State {
         let (name, language) = (text("name"), text("language"));
         if !valid_name(name) {
             let mut a = Answer::invalid(
-                Some(2_388_046),
+                Some(codes::SUB_NAME_FORMAT),
                 "Template names can only contain lowercase letters, numbers and underscores.",
                 Some("Name Format is Incorrect"),
             );
@@ -1183,7 +1196,7 @@ impl State {
         });
         if !has_body {
             return Answer::invalid(
-                Some(2_388_043),
+                Some(SUB_MISSING_FIELD),
                 "Message template components are missing expected field(s) (BODY)",
                 Some("Missing Expected Field"),
             );
@@ -1197,7 +1210,13 @@ impl State {
             let minutes = u32::try_from((oldest + 3600 - now).div_ceil(60))
                 .unwrap_or(60)
                 .max(1);
-            let mut a = Answer::error(400, 4, None, "Application request limit reached", None);
+            let mut a = Answer::error(
+                400,
+                CREATION_LIMIT_CODE,
+                None,
+                "Application request limit reached",
+                None,
+            );
             a.headers.push(usage_header(minutes));
             return a;
         }
@@ -1206,7 +1225,7 @@ impl State {
             .any(|t| t.name == name && t.language == language)
         {
             return Answer::invalid(
-                Some(2_388_024),
+                Some(codes::SUB_CONTENT_EXISTS),
                 &format!("There is already {language} content for this template. You can create a new template and try again."),
                 Some("Content in This Language Already Exists"),
             );
@@ -1216,7 +1235,7 @@ impl State {
             .any(|(n, l, at)| n == name && l == language && at + NAME_LOCK_SECS > now)
         {
             return Answer::invalid(
-                Some(2_388_023),
+                Some(codes::SUB_NAME_BEING_DELETED),
                 &format!("New {language} content can't be added while the existing {language} content is being deleted. Try again in less than 4 weeks or consider creating a new message template."),
                 Some("Message Template Language Is Being Deleted"),
             );
@@ -1270,7 +1289,7 @@ impl State {
         };
         if !["APPROVED", "REJECTED", "PAUSED"].contains(&t.status.as_str()) {
             return Answer::invalid(
-                Some(2_388_039),
+                Some(codes::SUB_STATUS_CANNOT_CHANGE),
                 &format!(
                     "The message template's status is {} and can't be edited.",
                     t.status
@@ -1306,7 +1325,7 @@ impl State {
                 .count();
             if last_day >= EDITS_PER_DAY || t.approved_edits.len() >= EDITS_PER_30_DAYS {
                 return Answer::invalid(
-                    Some(2_388_039),
+                    Some(codes::SUB_STATUS_CANNOT_CHANGE),
                     "You've reached the edit limit for this message template: 1 edit per day and 10 per month.",
                     Some("Edit Limit Reached"),
                 );
@@ -1342,7 +1361,7 @@ impl State {
             .collect();
         if ids.is_empty() {
             return Answer::invalid(
-                Some(2_593_002),
+                Some(codes::SUB_TEMPLATE_NOT_FOUND),
                 &format!("Message template \"{name}\" not found"),
                 Some("Message template not found"),
             );
@@ -1384,7 +1403,7 @@ impl State {
 
 fn not_found(id: &str) -> Answer {
     Answer::invalid(
-        Some(33),
+        Some(SUB_OBJECT_NOT_FOUND),
         &format!("Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation."),
         None,
     )
