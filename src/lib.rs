@@ -14,6 +14,7 @@ pub mod convert;
 pub mod error;
 pub mod lint;
 pub mod plan;
+pub mod pull;
 pub mod render;
 pub mod source;
 pub mod template;

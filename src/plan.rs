@@ -139,6 +139,13 @@ fn compare(t: &Template, lang: &Language, remote: Option<&RemoteEntry>) -> Chang
     let local_parts = normalize(local_category.as_deref(), &components(t, lang));
     let remote_parts = normalize(Some(&r.category), &r.components);
     change.diff = diff_parts(&local_parts, &remote_parts);
+    if t.category == Some(crate::template::Category::Authentication) {
+        // Meta rewrites authentication templates into its preset text and may not echo the
+        // security line or expiry back (meta/api.md §8): compare only what both sides state.
+        change
+            .diff
+            .retain(|d| d.before.is_some() && d.after.is_some());
+    }
     let category_differs = local_category
         .as_deref()
         .is_some_and(|c| !c.eq_ignore_ascii_case(&r.category));
