@@ -145,7 +145,12 @@ fn apply_per_file_ignores(
 
 /// Loads exactly `paths` (no templates-directory lookup) and lints them: the library entry
 /// point for tests, benchmarks and embedders.
-pub fn lint_paths(cwd: &Path, paths: &[PathBuf], options: &LintOptions, selection: &Selection) -> (Workspace, Report) {
+pub fn lint_paths(
+    cwd: &Path,
+    paths: &[PathBuf],
+    options: &LintOptions,
+    selection: &Selection,
+) -> (Workspace, Report) {
     let loaded: Vec<_> = paths
         .par_iter()
         .enumerate()
