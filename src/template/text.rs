@@ -95,6 +95,32 @@ pub fn vars(segments: &[Segment]) -> impl Iterator<Item = &Var> {
     })
 }
 
+/// The variable a placeholder stands for as its author meant it: the name of a well-formed
+/// one, or the guess for a broken one (`{{ 1 }}` → 1, `{{first-name}}` → first_name, `{{2}` →
+/// 2). Rules that count variables (WT110) use it, so a typo in the braces is reported once by
+/// WT001/WT002 and not a second time as a wrong number of examples. `None` for literals and
+/// for broken placeholders nothing can be guessed from (`{{}}`, a stray `}}`).
+pub fn intended(seg: &Segment) -> Option<VarName> {
+    let guess = match seg {
+        Segment::Literal(_) => return None,
+        Segment::Var(Var {
+            name: VarName::Invalid(content),
+            ..
+        }) => guess_name(content)?,
+        Segment::Var(v) => return Some(v.name.clone()),
+        Segment::Malformed(m) => m
+            .suggestion
+            .as_deref()
+            .and_then(|s| s.strip_prefix("{{")?.strip_suffix("}}"))?
+            .to_string(),
+    };
+    if guess.bytes().all(|b| b.is_ascii_digit()) {
+        guess.parse().ok().map(VarName::Positional)
+    } else {
+        Some(VarName::Named(guess))
+    }
+}
+
 /// What the grammar recognises before classification.
 enum Raw<'a> {
     /// Literal text without braces.
@@ -298,6 +324,26 @@ mod tests {
         };
         assert_eq!(m.suggestion.as_deref(), Some("{{1}}"));
         assert_eq!(guess_name(" First-Name ").as_deref(), Some("first_name"));
+    }
+
+    #[test]
+    fn intended_names_of_broken_placeholders() {
+        let names: Vec<Option<VarName>> = parse("{{ 1 }} {{2} {{first-name}} {{}} }} {{3}}")
+            .iter()
+            .filter(|s| !matches!(s, Segment::Literal(_)))
+            .map(intended)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                Some(VarName::Positional(1)),
+                Some(VarName::Positional(2)),
+                Some(VarName::Named("first_name".into())),
+                None,
+                None,
+                Some(VarName::Positional(3)),
+            ]
+        );
     }
 
     proptest! {

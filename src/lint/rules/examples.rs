@@ -4,8 +4,8 @@ use std::collections::BTreeSet;
 
 use crate::lint::rules::declare_rules;
 use crate::lint::Checker;
-use crate::template::text::{Segment, VarName};
-use crate::template::{Category, ExampleSet, ExampleValues, Header, Str};
+use crate::template::text::{intended, VarName};
+use crate::template::{Category, ExampleSet, ExampleValues, Header, ParameterFormat, Str};
 
 declare_rules! {
     /// ## What it does
@@ -110,6 +110,7 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
         if let Some(Header::Text(h)) = &lang.header {
             component(
                 cx,
+                t.parameter_format,
                 "header",
                 h,
                 lang.examples.header.as_ref(),
@@ -126,6 +127,7 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
         if let Some(b) = &lang.body {
             component(
                 cx,
+                t.parameter_format,
                 "body",
                 b,
                 lang.examples.body.as_ref(),
@@ -145,37 +147,37 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
 /// WT110 for one component.
 fn component(
     cx: &mut Checker<'_>,
+    format: ParameterFormat,
     part: &str,
     text: &Str,
     examples: Option<&ExampleSet>,
     fallback: std::ops::Range<usize>,
 ) {
     let segs = text.segments();
+    // Broken placeholders count as the variable they were meant to be (WT001/WT002 report
+    // the braces), so `{{ 1 }}` with one example is one finding, not two.
     let mut positional = BTreeSet::new();
     let mut named: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let mut first_span = None;
     for s in &segs {
-        if let Segment::Var(v) = s {
-            match &v.name {
-                VarName::Positional(n) => {
-                    positional.insert(*n);
-                }
-                VarName::Named(n) => {
-                    if !named.iter().any(|(m, _)| m == n) {
-                        named.push((n.clone(), v.span.clone()));
-                    }
-                }
-                VarName::Invalid(_) => {}
+        let Some(name) = intended(s) else { continue };
+        first_span.get_or_insert_with(|| s.span());
+        match name {
+            VarName::Positional(n) => {
+                positional.insert(n);
             }
+            VarName::Named(n) => {
+                if !named.iter().any(|(m, _)| *m == n) {
+                    named.push((n, s.span()));
+                }
+            }
+            VarName::Invalid(_) => {}
         }
     }
     let n_vars = positional.len() + named.len();
     let Some(ex) = examples else {
         if n_vars > 0 {
-            let first = segs.iter().find_map(|s| match s {
-                Segment::Var(v) => Some(v.span.clone()),
-                _ => None,
-            });
-            let span = first.map_or(fallback, |r| text.file_span(r));
+            let span = first_span.map_or(fallback, |r| text.file_span(r));
             let sample = if named.is_empty() {
                 format!(
                     "examples.{part} = [{}]",
@@ -205,42 +207,50 @@ fn component(
     };
     match &ex.values {
         ExampleValues::Positional(vals) => {
-            if !named.is_empty() {
+            if format == ParameterFormat::Named {
+                let first = named.first().map_or("first_name", |(n, _)| n.as_str());
                 cx.report(
                     &WT110,
                     ex.span.clone(),
-                    format!("the {part} uses named variables, so its examples must be a table"),
-                    format!("write `examples.{part} = {{ {} = \"…\" }}`", named[0].0),
+                    format!("the template has `parameter_format = \"named\"`, so `examples.{part}` must be a table"),
+                    format!("write `examples.{part} = {{ {first} = \"…\" }}`"),
                 );
-            } else if vals.len() != positional.len() {
+            } else if vals.len() != n_vars {
+                // In a positional template a named variable is one more number to come
+                // (WT004 says so): it still needs its example in the array.
                 cx.report(
                     &WT110,
                     ex.span.clone(),
                     format!(
-                        "{} example(s) for {} variable(s) in the {part}",
+                        "{} example(s) for {n_vars} variable(s) in the {part}",
                         vals.len(),
-                        positional.len()
                     ),
-                    if vals.len() < positional.len() {
+                    if vals.len() < n_vars {
                         format!(
                             "add {} example value(s), one per variable in order",
-                            positional.len() - vals.len()
+                            n_vars - vals.len()
                         )
                     } else {
-                        format!("remove {} example value(s)", vals.len() - positional.len())
+                        format!(
+                            "remove {} example value(s) from `examples.{part}`",
+                            vals.len() - n_vars
+                        )
                     },
                 );
             }
         }
         ExampleValues::Named(vals) => {
-            if named.is_empty() && !positional.is_empty() {
+            if format == ParameterFormat::Positional && !positional.is_empty() {
                 cx.report(
                     &WT110,
                     ex.span.clone(),
                     format!(
-                        "the {part} uses positional variables, so its examples must be an array"
+                        "the {part} uses positional variables, so `examples.{part}` must be an array"
                     ),
-                    format!("write `examples.{part} = [\"…\"]`"),
+                    format!(
+                        "write `examples.{part} = [{}]`",
+                        vec!["\"…\""; n_vars].join(", ")
+                    ),
                 );
                 return;
             }
