@@ -1,6 +1,6 @@
 //! Placeholders (variables): WT001–WT012.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use crate::lint::rules::declare_rules;
@@ -240,8 +240,12 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
             let Some(s) = s else { continue };
             let segments = s.segments();
             syntax(cx, s, &segments, t.parameter_format);
-            if part != "footer" {
+            // In a named template every number is already a WT004; numbering them again
+            // would ask the user to renumber what they must rename.
+            if part != "footer" && t.parameter_format == ParameterFormat::Positional {
                 sequence(cx, s, &segments, part);
+            }
+            if part != "footer" {
                 adjacent(cx, s, &segments);
             }
         }
@@ -319,6 +323,15 @@ fn syntax(cx: &mut Checker<'_>, s: &Str, segments: &[Segment], format: Parameter
 
 /// WT003 and WT011 for one component (header and body are numbered independently).
 fn sequence(cx: &mut Checker<'_>, s: &Str, segments: &[Segment], part: &str) {
+    let distinct: BTreeSet<u32> = crate::template::text::vars(segments)
+        .filter_map(|v| match v.name {
+            VarName::Positional(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    // A repeated variable gets a number past every number in use, so the help never
+    // suggests one that is taken.
+    let mut next_free = distinct.len() as u32 + 1;
     let mut first: BTreeMap<u32, Range<usize>> = BTreeMap::new();
     for seg in segments {
         if let Segment::Var(Var {
@@ -333,10 +346,10 @@ fn sequence(cx: &mut Checker<'_>, s: &Str, segments: &[Segment], part: &str) {
                     span.clone(),
                     format!("`{{{{{n}}}}}` is used twice in the {part}"),
                     format!(
-                        "give the second use its own number (`{{{{{}}}}}`) and example",
-                        first.len() + 1
+                        "give the second use its own number (`{{{{{next_free}}}}}`) and example"
                     ),
                 );
+                next_free += 1;
             } else {
                 first.insert(*n, span.clone());
             }
@@ -354,7 +367,11 @@ fn sequence(cx: &mut Checker<'_>, s: &Str, segments: &[Segment], part: &str) {
         let message = match (n, prev) {
             (0, _) => "variables are numbered from 1; found `{{0}}`".to_string(),
             (_, None) => format!("variables must start at `{{{{1}}}}`; the {part} starts at `{{{{{n}}}}}`"),
-            (_, Some(p)) => format!("variables must be numbered 1, 2, 3 … without gaps; found `{{{{{p}}}}}` then `{{{{{n}}}}}`"),
+            (_, Some(p)) if p + 1 < *n => format!("variables must be numbered 1, 2, 3 … without gaps; found `{{{{{p}}}}}` then `{{{{{n}}}}}`"),
+            (_, Some(_)) => format!(
+                "variables must be numbered 1, 2, 3 … without gaps; the {part} has no `{{{{{}}}}}`",
+                target.unwrap_or(1)
+            ),
         };
         let help = match target {
             Some(m) => format!("renumber `{{{{{n}}}}}` to `{{{{{m}}}}}`"),
