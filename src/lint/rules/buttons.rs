@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::lint::rules::components::is_emoji;
-use crate::lint::rules::declare_rules;
+use crate::lint::rules::{declare_rules, plural};
 use crate::lint::Checker;
 use crate::template::text::Segment;
 use crate::template::{Button, ButtonKind, Category};
@@ -157,7 +157,7 @@ fn counts(cx: &mut Checker<'_>, buttons: &[Button]) {
             &WT050,
             buttons[MAX_BUTTONS].span.clone(),
             format!("{} buttons; Meta allows {MAX_BUTTONS}", buttons.len()),
-            format!("remove {} button(s)", buttons.len() - MAX_BUTTONS),
+            format!("remove {}", plural(buttons.len() - MAX_BUTTONS, "button")),
         );
     }
     for (kind, max, what) in [
@@ -171,7 +171,7 @@ fn counts(cx: &mut Checker<'_>, buttons: &[Button]) {
                 &WT050,
                 of_kind[max].span.clone(),
                 format!("{} {what} buttons; Meta allows {max}", of_kind.len()),
-                format!("keep at most {max} {what} button(s)"),
+                format!("keep at most {}", plural(max, &format!("{what} button"))),
             );
         }
     }
@@ -231,7 +231,10 @@ fn label(cx: &mut Checker<'_>, b: &Button) {
             text,
             start..v.len(),
             format!("button label is {len} characters; Meta allows {MAX_LABEL_CHARS}"),
-            format!("shorten the label by {} characters", len - MAX_LABEL_CHARS),
+            format!(
+                "shorten the label by {}",
+                plural(len - MAX_LABEL_CHARS, "character")
+            ),
         );
     }
     for seg in text.segments() {

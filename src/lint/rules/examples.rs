@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::lint::rules::declare_rules;
+use crate::lint::rules::{declare_rules, plural};
 use crate::lint::Checker;
 use crate::template::text::{intended, VarName};
 use crate::template::{Category, ExampleSet, ExampleValues, Header, ParameterFormat, Str};
@@ -197,7 +197,10 @@ fn component(
                 .diag(
                     &crate::lint::rules::examples::WT110,
                     span,
-                    format!("the {part} has {n_vars} variable(s) but no examples"),
+                    format!(
+                        "the {part} has {} but no examples",
+                        plural(n_vars, "variable")
+                    ),
                 )
                 .help(format!("add `{sample}` with realistic values"))
                 .in_value(text.span());
@@ -222,18 +225,19 @@ fn component(
                     &WT110,
                     ex.span.clone(),
                     format!(
-                        "{} example(s) for {n_vars} variable(s) in the {part}",
-                        vals.len(),
+                        "{} for {} in the {part}",
+                        plural(vals.len(), "example"),
+                        plural(n_vars, "variable")
                     ),
                     if vals.len() < n_vars {
                         format!(
-                            "add {} example value(s), one per variable in order",
-                            n_vars - vals.len()
+                            "add {} to `examples.{part}`, one per variable in order",
+                            plural(n_vars - vals.len(), "value")
                         )
                     } else {
                         format!(
-                            "remove {} example value(s) from `examples.{part}`",
-                            vals.len() - n_vars
+                            "remove {} from `examples.{part}`",
+                            plural(vals.len() - n_vars, "value")
                         )
                     },
                 );

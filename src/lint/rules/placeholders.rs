@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
-use crate::lint::rules::declare_rules;
+use crate::lint::rules::{declare_rules, plural};
 use crate::lint::Checker;
 use crate::template::text::{guess_name, Segment, Var, VarName};
 use crate::template::{Category, ParameterFormat, Str};
@@ -453,12 +453,13 @@ fn body_shape(cx: &mut Checker<'_>, body: &Str) {
             &WT009,
             body.span(),
             format!(
-                "{n} variable(s) but only {} fixed word(s); Meta wants at least {need}",
-                words.len()
+                "{} but only {}; Meta wants at least {need}",
+                plural(n, "variable"),
+                plural(words.len(), "fixed word")
             ),
             format!(
-                "add at least {} word(s) of fixed text around the variables",
-                need - words.len()
+                "add at least {} of fixed text around the variables",
+                plural(need - words.len(), "word")
             ),
         );
     }
@@ -477,10 +478,20 @@ fn body_shape(cx: &mut Checker<'_>, body: &Str) {
             .diag(
                 &WT012,
                 body.span(),
-                format!(
-                    "the body has {} fixed word(s): it says nothing without its variables",
-                    words.len()
-                ),
+                if n == 0 {
+                    format!(
+                        "the body has only {}: too little to say what the message is for",
+                        plural(words.len(), "word")
+                    )
+                } else if only_greeting {
+                    "the body is a greeting plus variables: it says nothing without their values"
+                        .to_string()
+                } else {
+                    format!(
+                        "the body has only {}: it says nothing without its variables",
+                        plural(words.len(), "fixed word")
+                    )
+                },
             )
             .help(
                 "say what the message is about in fixed text, e.g. `your order {{1}} has shipped`",
