@@ -155,7 +155,7 @@ fn counts(cx: &mut Checker<'_>, buttons: &[Button]) {
     if buttons.len() > MAX_BUTTONS {
         cx.report(
             &WT050,
-            buttons[MAX_BUTTONS].span.clone(),
+            buttons[MAX_BUTTONS].type_value.span(),
             format!("{} buttons; Meta allows {MAX_BUTTONS}", buttons.len()),
             format!("remove {}", plural(buttons.len() - MAX_BUTTONS, "button")),
         );
@@ -169,7 +169,7 @@ fn counts(cx: &mut Checker<'_>, buttons: &[Button]) {
         if of_kind.len() > max {
             cx.report(
                 &WT050,
-                of_kind[max].span.clone(),
+                of_kind[max].type_value.span(),
                 format!("{} {what} buttons; Meta allows {max}", of_kind.len()),
                 format!("keep at most {}", plural(max, &format!("{what} button"))),
             );
@@ -189,9 +189,9 @@ fn counts(cx: &mut Checker<'_>, buttons: &[Button]) {
                 .unwrap_or(*first);
             cx.report(
                 &WT050,
-                buttons[gap].span.clone(),
+                buttons[gap].type_value.span(),
                 "quick replies must be grouped together, all before or all after the other buttons",
-                "move this button before or after all quick replies",
+                "move this button before the first or after the last quick reply",
             );
         }
     }
