@@ -89,6 +89,10 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "asdf",
     "qwerty",
     "value",
+    "variable",
+    "var",
+    "param",
+    "parameter",
     "text",
     "string",
     "placeholder",
@@ -285,6 +289,16 @@ fn component(
     }
 }
 
+/// `xxxx`, `aaaa`, `0000`, `....`: one character typed over and over is filler, whatever
+/// its length (the list above only has `xxx`). Three or more, so `ll`/`00` stay quiet.
+fn one_char_repeated(v: &str) -> bool {
+    let mut chars = v.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    v.chars().count() >= 3 && chars.all(|c| c == first)
+}
+
 /// WT111, WT112, WT113 on the example values.
 fn values(cx: &mut Checker<'_>, ex: &ExampleSet) {
     let strs = ex.strs();
@@ -293,7 +307,12 @@ fn values(cx: &mut Checker<'_>, ex: &ExampleSet) {
         let lower = v.to_lowercase();
         let is_var = v.starts_with("{{") && v.ends_with("}}");
         let own_name = matches!(&ex.values, ExampleValues::Named(vals) if vals.iter().any(|(k, _, val)| std::ptr::eq(val, *s) && lower == *k));
-        if v.is_empty() || PLACEHOLDER_VALUES.contains(&lower.as_str()) || is_var || own_name {
+        if v.is_empty()
+            || PLACEHOLDER_VALUES.contains(&lower.as_str())
+            || is_var
+            || own_name
+            || one_char_repeated(v)
+        {
             let shown = if v.is_empty() {
                 "an empty string".to_string()
             } else {
