@@ -214,6 +214,9 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
                 }
             }
             let Some(otp_type) = &b.otp_type else {
+                if b.misspelt.contains(&"otp_type") {
+                    continue;
+                }
                 cx.report(
                     &WT101,
                     b.type_value.span(),

@@ -200,7 +200,7 @@ fn counts(cx: &mut Checker<'_>, buttons: &[Button]) {
 fn label(cx: &mut Checker<'_>, b: &Button) {
     let needs_label = !matches!(b.kind, ButtonKind::Otp | ButtonKind::CopyCode);
     let Some(text) = &b.text else {
-        if needs_label {
+        if needs_label && !b.misspelt.contains(&"text") {
             cx.report(
                 &WT051,
                 b.type_value.span(),
@@ -272,6 +272,9 @@ fn label(cx: &mut Checker<'_>, b: &Button) {
 
 fn phone(cx: &mut Checker<'_>, b: &Button) {
     let Some(p) = &b.phone_number else {
+        if b.misspelt.contains(&"phone_number") {
+            return;
+        }
         cx.report(
             &WT053,
             b.type_value.span(),

@@ -241,8 +241,9 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
                 format,
                 example: None,
                 span,
+                misspelt,
                 ..
-            }) => cx.report(
+            }) if !misspelt.contains(&"example") => cx.report(
                 &WT027,
                 span.clone(),
                 format!(
