@@ -206,23 +206,40 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if !valid {
-        let fixed: String = name
+        let mut fixed: String = name
             .to_lowercase()
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
             .collect();
-        cx.report(
-            &WT120,
-            name_span.clone(),
-            format!("template name \"{name}\" is not lower-case letters, digits and underscores (1–512)"),
-            format!("name it `{fixed}`"),
-        );
+        fixed.truncate(MAX_NAME_LEN);
+        if fixed.is_empty() {
+            fixed.push_str("order_shipped");
+        }
+        // Without `name` the name is the file stem: there are no bytes in the file to
+        // point at, and the fix is a rename of the file.
+        let (message, help) = if t.name_value.is_some() {
+            (
+                format!("template name \"{name}\" is not lower-case letters, digits and underscores (1–512)"),
+                format!("name the template `{fixed}` (and the file `{fixed}.toml`)"),
+            )
+        } else {
+            (
+                format!("the file name gives the template name \"{name}\", which is not lower-case letters, digits and underscores (1–512)"),
+                format!("rename the file to `{fixed}.toml`"),
+            )
+        };
+        cx.report(&WT120, name_span.clone(), message, help);
     } else if is_generic(name) {
+        let help = if t.name_value.is_some() {
+            "use a descriptive name such as `order_shipped` or `appointment_reminder`"
+        } else {
+            "rename the file to say what the message is for, e.g. `order_shipped.toml`"
+        };
         cx.report(
             &WT121,
             name_span.clone(),
             format!("template name \"{name}\" does not say what the message is for"),
-            "use a descriptive name such as `order_shipped` or `appointment_reminder`",
+            help,
         );
     }
 
