@@ -125,7 +125,7 @@ pub fn intended(seg: &Segment) -> Option<VarName> {
 enum Raw<'a> {
     /// Literal text without braces.
     Text(&'a str),
-    /// `open` braces, content without braces or newline, `close` braces.
+    /// `open` braces, content without braces or line break, `close` braces.
     Braced {
         open: &'a str,
         content: &'a str,
@@ -148,7 +148,9 @@ fn text_run(input: &str) -> IResult<&str, Raw<'_>> {
 fn braced(input: &str) -> IResult<&str, Raw<'_>> {
     (
         take_while1(|c| c == '{'),
-        take_till(|c| c == '{' || c == '}' || c == '\n'),
+        // A placeholder never spans lines; stop before CR too, so an unclosed `{{2` at the
+        // end of a CRLF line does not take the `\r` into its span.
+        take_till(|c| c == '{' || c == '}' || c == '\n' || c == '\r'),
         take_while(|c| c == '}'),
     )
         .map(|(open, content, close)| Raw::Braced {
@@ -301,6 +303,7 @@ mod tests {
         assert_eq!(show("a {{}} b"), ["lit:a ", "bad:{{}}", "lit: b"]);
         assert_eq!(show("a {{1 b"), ["lit:a ", "bad:{{1 b"]);
         assert_eq!(show("x }} y"), ["lit:x ", "bad:}}", "lit: y"]);
+        assert_eq!(show("a {{2\r\nb"), ["lit:a ", "bad:{{2", "lit:\r\nb"]);
     }
 
     #[test]
