@@ -320,7 +320,7 @@ fn json_line_and_column_count_characters_on_a_multi_byte_line() {
     assert_eq!(diags.len(), 1, "{json:#}");
     let d = &diags[0];
     let text = std::fs::read_to_string(&f).expect("fixture is UTF-8");
-    let offset = text.find("{{3}}").expect("fixture has {{3}}");
+    let offset = text.rfind("{{3}}").expect("fixture has {{3}} in its body");
     let line_no = text[..offset].matches('\n').count() + 1;
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let column = text[line_start..offset].chars().count() + 1;
@@ -338,7 +338,7 @@ fn json_line_and_column_count_characters_on_a_multi_byte_line() {
 
 #[test]
 fn json_column_ignores_the_bom_and_counts_crlf_lines() {
-    // wt003_span_bom_crlf.toml: UTF-8 BOM, CRLF line endings, `{{3}}` on line 6.
+    // wt003_span_bom_crlf.toml: UTF-8 BOM, CRLF line endings, `{{3}}` in a multi-line string.
     let f = root().join("wt003_span_bom_crlf.toml");
     let bytes = std::fs::read(&f).expect("fixture exists");
     assert!(
@@ -352,7 +352,7 @@ fn json_column_ignores_the_bom_and_counts_crlf_lines() {
     let json = json_of(&[f]);
     let d = &json["diagnostics"][0];
     let text = String::from_utf8(bytes).expect("UTF-8");
-    let offset = text.find("{{3}}").expect("fixture has {{3}}");
+    let offset = text.rfind("{{3}}").expect("fixture has {{3}} in its body");
     let line_no = text[..offset].matches('\n').count() + 1;
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     assert_eq!(d["line"], line_no);
@@ -372,6 +372,22 @@ fn json_column_ignores_the_bom_and_counts_crlf_lines() {
         d["span"]["offset"], 3,
         "offsets are bytes on disk, BOM included"
     );
+}
+
+#[test]
+fn a_zero_byte_file_is_one_wt000() {
+    // A zero-byte fixture cannot carry an `# expect:` header, so it is made here.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = dir.path().join("order_shipped.toml");
+    std::fs::write(&f, b"").expect("write");
+    let (ws, report) = lint(&[f]);
+    let found: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.span.clone(), d.message.as_str()))
+        .collect();
+    assert_eq!(found, [("WT000", 0..0, "the file is empty")]);
+    assert_eq!(ws.templates.len(), 0);
 }
 
 // ---- rendered output ------------------------------------------------------------------------
