@@ -431,6 +431,10 @@ fn human_output_snapshots() {
         human(&["wt000_unknown_key.toml"])
     );
     snapshot!(
+        "human_wt000_syntax_error",
+        human(&["wt000_syntax_error.toml"])
+    );
+    snapshot!(
         "human_wt050_quick_replies_split",
         human(&["wt050_quick_replies_split.toml"])
     );
