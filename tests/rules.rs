@@ -315,7 +315,7 @@ fn json_of(files: &[PathBuf]) -> serde_json::Value {
 #[test]
 fn json_line_and_column_count_characters_on_a_multi_byte_line() {
     let f = root().join("wt003_span_multibyte_line.toml");
-    let json = json_of(&[f.clone()]);
+    let json = json_of(std::slice::from_ref(&f));
     let diags = json["diagnostics"].as_array().expect("diagnostics array");
     assert_eq!(diags.len(), 1, "{json:#}");
     let d = &diags[0];
