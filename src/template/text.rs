@@ -115,7 +115,7 @@ pub fn intended(seg: &Segment) -> Option<VarName> {
             .to_string(),
     };
     if guess.bytes().all(|b| b.is_ascii_digit()) {
-        guess.parse().ok().map(VarName::Positional)
+        Some(VarName::Positional(guess.parse().unwrap_or(u32::MAX)))
     } else {
         Some(VarName::Named(guess))
     }
@@ -213,9 +213,9 @@ fn name_of(content: &str) -> VarName {
         if bytes.len() > 1 && bytes[0] == b'0' {
             return VarName::Invalid(content.to_string());
         }
-        if let Ok(n) = content.parse::<u32>() {
-            return VarName::Positional(n);
-        }
+        // `[1-9][0-9]*` is the valid form at any length; a number past u32 is still a
+        // positional variable (WT003 asks to renumber it), not invalid characters.
+        return VarName::Positional(content.parse::<u32>().unwrap_or(u32::MAX));
     } else if bytes[0].is_ascii_lowercase()
         && bytes
             .iter()
@@ -241,7 +241,8 @@ pub fn guess_name(content: &str) -> Option<String> {
         return None;
     }
     if trimmed.bytes().all(|b| b.is_ascii_digit()) {
-        let n: u64 = trimmed.parse().ok()?;
+        // `{{00}}` has no number to suggest: `{{0}}` is wrong too (WT003).
+        let n: u64 = trimmed.parse().ok().filter(|n| *n > 0)?;
         return Some(n.to_string());
     }
     let ok = trimmed.as_bytes()[0].is_ascii_lowercase()
@@ -312,6 +313,7 @@ mod tests {
         assert_eq!(show("{{#1}}"), ["var:Invalid(\"#1\")"]);
         assert_eq!(show("{{First}}"), ["var:Invalid(\"First\")"]);
         assert_eq!(show("{{01}}"), ["var:Invalid(\"01\")"]);
+        assert_eq!(show("{{99999999999}}"), ["var:Positional(4294967295)"]);
     }
 
     #[test]

@@ -344,7 +344,7 @@ fn sequence(cx: &mut Checker<'_>, s: &Str, segments: &[Segment], part: &str) {
                     &WT011,
                     s,
                     span.clone(),
-                    format!("`{{{{{n}}}}}` is used twice in the {part}"),
+                    format!("`{}` is used twice in the {part}", &s.value[span.clone()]),
                     format!(
                         "give the second use its own number (`{{{{{next_free}}}}}`) and example"
                     ),
@@ -357,28 +357,31 @@ fn sequence(cx: &mut Checker<'_>, s: &Str, segments: &[Segment], part: &str) {
     }
     let count = first.len() as u32;
     let mut missing = (1..=count).filter(|k| !first.contains_key(k));
-    let mut prev: Option<u32> = None;
+    // Messages show placeholders as written (`{{99999999999}}` is stored saturated).
+    let written = |span: &Range<usize>| s.value[span.clone()].to_string();
+    let mut prev: Option<(u32, String)> = None;
     for (n, span) in &first {
+        let shown = written(span);
         if *n >= 1 && *n <= count {
-            prev = Some(*n);
+            prev = Some((*n, shown));
             continue;
         }
         let target = missing.next();
-        let message = match (n, prev) {
-            (0, _) => "variables are numbered from 1; found `{{0}}`".to_string(),
-            (_, None) => format!("variables must start at `{{{{1}}}}`; the {part} starts at `{{{{{n}}}}}`"),
-            (_, Some(p)) if p + 1 < *n => format!("variables must be numbered 1, 2, 3 … without gaps; found `{{{{{p}}}}}` then `{{{{{n}}}}}`"),
+        let message = match (n, &prev) {
+            (0, _) => format!("variables are numbered from 1; found `{shown}`"),
+            (_, None) => format!("variables must start at `{{{{1}}}}`; the {part} starts at `{shown}`"),
+            (_, Some((p, p_shown))) if p + 1 < *n => format!("variables must be numbered 1, 2, 3 … without gaps; found `{p_shown}` then `{shown}`"),
             (_, Some(_)) => format!(
                 "variables must be numbered 1, 2, 3 … without gaps; the {part} has no `{{{{{}}}}}`",
                 target.unwrap_or(1)
             ),
         };
         let help = match target {
-            Some(m) => format!("renumber `{{{{{n}}}}}` to `{{{{{m}}}}}`"),
+            Some(m) => format!("renumber `{shown}` to `{{{{{m}}}}}`"),
             None => "number the variables 1, 2, 3 … in the order of their examples".to_string(),
         };
         cx.report_in(&WT003, s, span.clone(), message, help);
-        prev = Some(*n);
+        prev = Some((*n, shown));
     }
 }
 
