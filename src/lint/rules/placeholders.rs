@@ -82,7 +82,9 @@ declare_rules! {
     WT005 = ("WT005", "named-placeholder-duplicate", Warning, Placeholders, "the same named placeholder declared twice with different examples");
 
     /// ## What it does
-    /// The body must not start with a variable (leading whitespace ignored).
+    /// The body must not start with a variable. Like WT007 at the end, whitespace,
+    /// punctuation, markup and emoji before it do not count as text (`¡{{1}}, …`, `*{{1}}*, …`
+    /// and `👋 {{1}}, …` start with a variable).
     ///
     /// ## Why Meta rejects it
     /// Subcode 2388299 "Leading or trailing parameters not allowed" (meta/api.md §3).
@@ -421,7 +423,9 @@ fn body_shape(cx: &mut Checker<'_>, body: &Str) {
     let segments = body.segments();
     let vars: Vec<&Var> = crate::template::text::vars(&segments).collect();
     if let Some(first) = vars.first() {
-        if text[..first.span.start].trim().is_empty() {
+        // Symmetric with WT007: Meta's subcode 2388299 is "leading or trailing
+        // parameters", and a leading `¡` or `*` is no more text than a trailing `.`.
+        if !has_alnum(&text[..first.span.start]) {
             cx.report_in(
                 &WT006,
                 body,
