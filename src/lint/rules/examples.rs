@@ -121,12 +121,21 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
                 lang.code_span.clone(),
             );
         } else if let Some(ex) = &lang.examples.header {
-            cx.report(
-                &WT110,
-                ex.span.clone(),
-                "`examples.header` is given but the header has no variables",
-                "remove `examples.header`",
-            );
+            let (message, help) = match &lang.header {
+                Some(Header::Media { .. }) => (
+                    "a media header takes its sample in `header`, not in `examples.header`",
+                    "remove `examples.header` and write the sample as `header = { format = \"…\", example = \"https://…\" }`",
+                ),
+                Some(_) => (
+                    "`examples.header` is given but a location header has no variables",
+                    "remove `examples.header`",
+                ),
+                None => (
+                    "`examples.header` is given but the template has no header",
+                    "remove `examples.header`, or add a text header such as `header = \"Order {{1}}\"`",
+                ),
+            };
+            cx.report(&WT110, ex.span.clone(), message, help);
         }
         if let Some(b) = &lang.body {
             component(
