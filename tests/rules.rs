@@ -375,6 +375,21 @@ fn json_column_ignores_the_bom_and_counts_crlf_lines() {
 }
 
 #[test]
+fn invalid_utf8_is_reported_at_its_bytes_on_disk() {
+    let f = root().join("wt000_invalid_utf8.toml");
+    let bytes = std::fs::read(&f).expect("fixture exists");
+    let at = bytes
+        .iter()
+        .position(|b| *b == 0xE9)
+        .expect("fixture has a Latin-1 é");
+    let json = json_of(&[f]);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "WT000");
+    assert_eq!(d["span"]["offset"], at);
+    assert_eq!(d["span"]["length"], 1, "one invalid byte on disk");
+}
+
+#[test]
 fn a_zero_byte_file_is_one_wt000() {
     // A zero-byte fixture cannot carry an `# expect:` header, so it is made here.
     let dir = tempfile::tempdir().expect("temp dir");
