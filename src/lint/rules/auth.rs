@@ -92,7 +92,7 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
                     &WT103,
                     m.span(),
                     "`code_expiration_minutes` only applies to authentication templates",
-                    "remove it, or set `category = \"authentication\"`",
+                    "remove `code_expiration_minutes`, or set `category = \"authentication\"`",
                 );
             }
         }
@@ -176,7 +176,7 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
                         "a `{}` button in an authentication template",
                         b.kind.as_str()
                     ),
-                    "authentication templates carry only the OTP button",
+                    "remove this button: authentication templates carry only the OTP button",
                 );
             }
             for s in [&b.text, &b.autofill_text].into_iter().flatten() {

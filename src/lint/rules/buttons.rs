@@ -230,7 +230,7 @@ fn label(cx: &mut Checker<'_>, b: &Button) {
             &WT051,
             text,
             start..v.len(),
-            format!("button label is {len} characters; Meta allows {MAX_LABEL_CHARS}"),
+            format!("the button label is {len} characters; Meta allows {MAX_LABEL_CHARS}"),
             format!(
                 "shorten the label by {}",
                 plural(len - MAX_LABEL_CHARS, "character")
@@ -253,19 +253,28 @@ fn label(cx: &mut Checker<'_>, b: &Button) {
         .char_indices()
         .find(|(_, c)| is_emoji(*c) || matches!(c, '\n' | '\r' | '*' | '_' | '~' | '`'))
     {
-        let what = if is_emoji(c) {
-            format!("the emoji {c}")
+        let (what, help) = if is_emoji(c) {
+            (
+                format!("the emoji {c}"),
+                "remove the emoji: button labels are plain text".to_string(),
+            )
         } else if c == '\n' || c == '\r' {
-            "a newline".into()
+            (
+                "a newline".to_string(),
+                "write the label on one line".to_string(),
+            )
         } else {
-            format!("the formatting character `{c}`")
+            (
+                format!("the formatting character `{c}`"),
+                format!("remove the `{c}`: button labels are plain text"),
+            )
         };
         cx.report_in(
             &WT051,
             text,
             i..i + c.len_utf8(),
             format!("the button label contains {what}"),
-            "button labels are plain text: no emoji, newlines or markup",
+            help,
         );
     }
 }

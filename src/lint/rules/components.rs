@@ -282,7 +282,7 @@ fn header(cx: &mut Checker<'_>, h: &Str) {
             &WT020,
             h,
             overflow(&h.value, MAX_HEADER_CHARS),
-            format!("header is {len} characters; Meta allows {MAX_HEADER_CHARS}"),
+            format!("the header is {len} characters; Meta allows {MAX_HEADER_CHARS}"),
             format!(
                 "shorten the header by {}",
                 plural(len - MAX_HEADER_CHARS, "character")
@@ -310,7 +310,7 @@ fn footer(cx: &mut Checker<'_>, f: &Str) {
             &WT024,
             f,
             overflow(&f.value, MAX_FOOTER_CHARS),
-            format!("footer is {len} characters; Meta allows {MAX_FOOTER_CHARS}"),
+            format!("the footer is {len} characters; Meta allows {MAX_FOOTER_CHARS}"),
             format!(
                 "shorten the footer by {}",
                 plural(len - MAX_FOOTER_CHARS, "character")
@@ -347,10 +347,19 @@ fn formatting(
             .char_indices()
             .find(|(_, c)| is_emoji(*c) || matches!(c, '*' | '_' | '~' | '`' | '\n' | '\r'))
         {
-            let what = match c {
-                '\n' | '\r' => "a newline".to_string(),
-                c if is_emoji(c) => format!("the emoji {c}"),
-                c => format!("the formatting character `{c}`"),
+            let (what, help) = match c {
+                '\n' | '\r' => (
+                    "a newline".to_string(),
+                    format!("write the {part} on one line: it is plain text"),
+                ),
+                c if is_emoji(c) => (
+                    format!("the emoji {c}"),
+                    format!("remove the emoji: the {part} is plain text"),
+                ),
+                c => (
+                    format!("the formatting character `{c}`"),
+                    format!("remove the `{c}`: the {part} is plain text, without `*`, `_`, `~` or backtick markup"),
+                ),
             };
             let start = r.start + i;
             cx.report_in(
@@ -358,7 +367,7 @@ fn formatting(
                 s,
                 start..start + c.len_utf8(),
                 format!("the {part} contains {what}"),
-                format!("{part} text must be plain: remove emoji, `*`, `_`, `~`, backticks and line breaks"),
+                help,
             );
             return;
         }
@@ -372,7 +381,7 @@ fn body_checks(cx: &mut Checker<'_>, lang: &Language, body: &Str) {
             &WT023,
             body,
             overflow(&body.value, MAX_BODY_CHARS),
-            format!("body is {len} characters; Meta allows {MAX_BODY_CHARS}"),
+            format!("the body is {len} characters; Meta allows {MAX_BODY_CHARS}"),
             format!(
                 "shorten the body by {}",
                 plural(len - MAX_BODY_CHARS, "character")
@@ -383,7 +392,10 @@ fn body_checks(cx: &mut Checker<'_>, lang: &Language, body: &Str) {
         if filled > MAX_BODY_CHARS {
             let d = cx
                 .diag(&WT023, body.span(), format!("with its example values the body is {filled} characters; Meta allows {MAX_BODY_CHARS} at send time"))
-                .help("shorten the fixed text or the longest values")
+                .help(format!(
+                    "shorten the fixed text or the example values by {}",
+                    plural(filled - MAX_BODY_CHARS, "character")
+                ))
                 .severity(Severity::Warning);
             cx.push(d);
         }
@@ -394,7 +406,10 @@ fn body_checks(cx: &mut Checker<'_>, lang: &Language, body: &Str) {
             &WT029,
             body.span(),
             format!("the body has {emoji} emoji"),
-            format!("keep at most {MAX_EMOJI} emoji"),
+            format!(
+                "remove at least {} (Meta may limit emoji; keep at most {MAX_EMOJI})",
+                format!("{} emoji", emoji - MAX_EMOJI)
+            ),
         );
     }
 }
@@ -431,11 +446,15 @@ fn whitespace(cx: &mut Checker<'_>, s: &Str, body: bool) {
     let v = &s.value;
     let mut found: Vec<(std::ops::Range<usize>, &str, &str)> = Vec::new();
     if let Some(i) = v.find('\t') {
-        found.push((i..i + 1, "a tab", "use spaces"));
+        found.push((i..i + 1, "a tab", "replace the tab with a space"));
     }
     if let Some(i) = v.find("    ") {
         let end = i + v[i..].find(|c| c != ' ').unwrap_or(v.len() - i);
-        found.push((i..end, "a run of 4 or more spaces", "use one space"));
+        found.push((
+            i..end,
+            "a run of 4 or more spaces",
+            "replace the run with one space",
+        ));
     }
     if body {
         let normalized: String = v.replace("\r\n", "\n");

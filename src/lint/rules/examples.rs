@@ -353,7 +353,11 @@ fn values(cx: &mut Checker<'_>, ex: &ExampleSet) {
         cx.report(
             &WT113,
             ex.span.clone(),
-            format!("all {} examples are \"{}\"", strs.len(), strs[0].value),
+            if strs.len() == 2 {
+                format!("both examples are \"{}\"", strs[0].value)
+            } else {
+                format!("all {} examples are \"{}\"", strs.len(), strs[0].value)
+            },
             "give each variable its own realistic example",
         );
     }

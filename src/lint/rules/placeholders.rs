@@ -405,7 +405,11 @@ fn adjacent(cx: &mut Checker<'_>, s: &Str, segments: &[Segment]) {
                                 &s.value[prev.span.clone()],
                                 &s.value[v.span.clone()]
                             ),
-                            "put words between the variables, e.g. `{{1}} at {{2}}`",
+                            format!(
+                                "put words between them, e.g. `{} at {}`",
+                                &s.value[prev.span.clone()],
+                                &s.value[v.span.clone()]
+                            ),
                         );
                     }
                 }
@@ -434,7 +438,10 @@ fn body_shape(cx: &mut Checker<'_>, body: &Str) {
                     "the body starts with the variable `{}`",
                     &text[first.span.clone()]
                 ),
-                "start with words, e.g. `Hello {{1}}, …`",
+                format!(
+                    "start with words, e.g. `Hello {}, …`",
+                    &text[first.span.clone()]
+                ),
             );
         }
     }
@@ -448,7 +455,10 @@ fn body_shape(cx: &mut Checker<'_>, body: &Str) {
                     "the body ends with the variable `{}`",
                     &text[last.span.clone()]
                 ),
-                "end with words after the last variable, e.g. `… {{2}}. Thank you.`",
+                format!(
+                    "end with words after the last variable, e.g. `… {}. Thank you.`",
+                    &text[last.span.clone()]
+                ),
             );
         }
     }
@@ -529,12 +539,16 @@ fn body_shape(cx: &mut Checker<'_>, body: &Str) {
         if !has_alnum(&fixed) && !vars.is_empty() && text.trim() != line.trim() {
             let trimmed_start = range.start + (line.len() - line.trim_start().len());
             let trimmed_end = range.start + line.trim_end().len();
+            let first_var = vars
+                .iter()
+                .find(|v| v.span.start >= range.start && v.span.end <= range.end)
+                .map_or("{{1}}", |v| &text[v.span.clone()]);
             cx.report_in(
                 &WT010,
                 body,
                 trimmed_start..trimmed_end,
                 "this line is made only of variables and punctuation",
-                "say what the values are, e.g. `Check-in: {{1}}`",
+                format!("say what the value is on the same line, e.g. `Check-in: {first_var}`"),
             );
         }
     }

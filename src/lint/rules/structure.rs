@@ -303,7 +303,7 @@ fn check_language_code(cx: &mut Checker<'_>, code: &str, span: std::ops::Range<u
             format!("malformed language code \"{code}\""),
             match guess {
                 Some(g) => format!("write `{g}`"),
-                None => "use Meta's form: `en`, `en_US`, `pt_BR`, `es_MX` (see meta/api.md §3.8)"
+                None => "use Meta's form, a language and an optional region: `en`, `en_US`, `pt_BR`, `es_MX`"
                     .to_string(),
             },
         );
@@ -315,7 +315,7 @@ fn check_language_code(cx: &mut Checker<'_>, code: &str, span: std::ops::Range<u
             .filter(|c| c.split('_').next() == Some(base))
             .collect();
         let help = if same_base.is_empty() {
-            "Meta does not list this language; see meta/api.md §3.8".to_string()
+            "use a language Meta lists, such as `en_US`, `es_MX` or `pt_BR`; if Meta added this one recently, ignore this warning".to_string()
         } else {
             format!("Meta supports {} for this language", same_base.join(", "))
         };
