@@ -407,8 +407,8 @@ fn body_checks(cx: &mut Checker<'_>, lang: &Language, body: &Str) {
             body.span(),
             format!("the body has {emoji} emoji"),
             format!(
-                "remove at least {} (Meta may limit emoji; keep at most {MAX_EMOJI})",
-                format!("{} emoji", emoji - MAX_EMOJI)
+                "remove at least {} emoji (Meta may limit emoji; keep at most {MAX_EMOJI})",
+                emoji - MAX_EMOJI
             ),
         );
     }
