@@ -51,7 +51,13 @@ pub fn apply(
             continue;
         }
         let src = &ws.sources[d.file];
-        let mut lines = vec![src.line_of(d.span.start)];
+        // The line where the finding starts, and the line where it ends: a finding that
+        // covers a whole multi-line string starts on `body = """`, where a comment would be
+        // part of the string, so only its last line can carry one.
+        let mut lines = vec![
+            src.line_of(d.span.start),
+            src.line_of(d.span.end.saturating_sub(1).max(d.span.start)),
+        ];
         if let Some(v) = &d.value_span {
             lines.push(src.line_of(v.start));
             lines.push(src.line_of(v.end.saturating_sub(1)));
