@@ -21,6 +21,9 @@
 //!   with a code is one case; all its `*.toml` files are linted together (for rules that
 //!   compare files, or that need a file name that is not `wtNNN_…`, such as WT120's
 //!   `Order-Shipped.toml` or WT122's `test.toml`). Every file declares its own findings.
+//!   The directory name is not a template name, so its code may be in either case.
+//! - Files whose bytes matter (CRLF, BOM, invalid UTF-8) are kept as they are by the
+//!   `tests/fixtures/** -text` line in `.gitattributes`.
 //!
 //! The content corpus under `tests/fixtures/content/` uses `# expect: WT080` (codes only);
 //! its `clean/` files must produce no warning or error.
@@ -119,8 +122,8 @@ fn root() -> PathBuf {
 fn code_prefix(name: &str) -> Option<String> {
     let (code, _) = name.split_once('_')?;
     let ok = code.len() == 5
-        && code[..2].eq_ignore_ascii_case("wt")
-        && code[2..].bytes().all(|b| b.is_ascii_digit());
+        && code.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("wt"))
+        && code.bytes().skip(2).all(|b| b.is_ascii_digit());
     ok.then(|| code.to_ascii_uppercase())
 }
 
@@ -151,6 +154,9 @@ fn cases() -> Vec<Case> {
     let rd = std::fs::read_dir(root()).expect("tests/fixtures/rules exists");
     for e in rd.flatten() {
         let p = e.path();
+        if !p.is_dir() && p.extension().is_none_or(|x| x != "toml") {
+            continue; // notes such as a README may sit beside the fixtures
+        }
         let name = e.file_name().to_string_lossy().to_string();
         let code = code_prefix(&name).unwrap_or_else(|| {
             panic!(
