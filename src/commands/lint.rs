@@ -322,21 +322,36 @@ fn read_and_load(
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let bad_len = e.utf8_error().error_len().unwrap_or(1);
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let src = SourceFile::new(display, text);
+            let bytes = e.into_bytes();
+            let bad: Vec<String> = bytes[at..at + bad_len]
+                .iter()
+                .map(|b| format!("0x{b:02X}"))
+                .collect();
+            // One `?` per invalid byte (not U+FFFD, which is three bytes) keeps every offset
+            // and length equal to the file on disk, as SPEC §5 requires of the JSON.
+            let src = SourceFile::new(display, one_byte_lossy(&bytes));
             let (line, col) = src.line_col(at);
-            // The lossy copy has U+FFFD (3 bytes) where the bad bytes were: point at it.
-            let span = at..(at + 3)
-                .min(src.text.len())
-                .max(at + bad_len.min(src.text.len() - at));
             fail(
                 src,
-                format!("the file is not valid UTF-8 (byte {at}, line {line}, column {col})"),
+                format!(
+                    "the file is not valid UTF-8: {} at line {line}, column {col}",
+                    bad.join(" ")
+                ),
                 "save the file as UTF-8",
-                span,
+                at..at + bad_len,
             )
         }
     }
+}
+
+/// The file's text with each byte that is not UTF-8 replaced by `?`, byte for byte.
+fn one_byte_lossy(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    out
 }
 
 /// Template files under `dir`: `*.toml`, recursively, except `wt.toml`, hidden entries and

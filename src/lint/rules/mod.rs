@@ -104,6 +104,15 @@ macro_rules! declare_rules {
 }
 pub(crate) use declare_rules;
 
+/// `1 character`, `6 characters`: counts in messages and help read as English.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// Every rule, ordered by code.
 pub fn all_rules() -> &'static [&'static Rule] {
     static ALL: OnceLock<Vec<&'static Rule>> = OnceLock::new();
