@@ -16,7 +16,9 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::time::{Duration, Instant};
-use wt::similarity::{normalize, similar_pairs_involving, similar_pairs_with_stats, JoinStats, SimilarPair};
+use wt::similarity::{
+    normalize, similar_pairs_involving, similar_pairs_with_stats, JoinStats, SimilarPair,
+};
 
 #[derive(Deserialize)]
 struct Row {
@@ -37,20 +39,32 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1).filter(|a| a != "--bench");
-    let mut args = Args { corpus: String::new(), threshold: 0.9, out: None, repeat: 5, queries: 0 };
+    let mut args = Args {
+        corpus: String::new(),
+        threshold: 0.9,
+        out: None,
+        repeat: 5,
+        queries: 0,
+    };
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
         match a.as_str() {
-            "--threshold" => args.threshold = value("--threshold")?.parse().map_err(|e| format!("{e}"))?,
+            "--threshold" => {
+                args.threshold = value("--threshold")?.parse().map_err(|e| format!("{e}"))?
+            }
             "--out" => args.out = Some(value("--out")?),
             "--repeat" => args.repeat = value("--repeat")?.parse().map_err(|e| format!("{e}"))?,
-            "--queries" => args.queries = value("--queries")?.parse().map_err(|e| format!("{e}"))?,
+            "--queries" => {
+                args.queries = value("--queries")?.parse().map_err(|e| format!("{e}"))?
+            }
             _ if args.corpus.is_empty() && !a.starts_with("--") => args.corpus = a,
             _ => return Err(format!("unexpected argument {a}")),
         }
     }
     if args.corpus.is_empty() {
-        return Err("usage: dupes CORPUS.jsonl [--threshold T] [--out F] [--repeat N] [--queries Q]".into());
+        return Err(
+            "usage: dupes CORPUS.jsonl [--threshold T] [--out F] [--repeat N] [--queries Q]".into(),
+        );
     }
     Ok(args)
 }
@@ -87,7 +101,11 @@ fn run() -> Result<(), String> {
         }
         templates += 1;
         let gi = *index.entry(row.language.clone()).or_insert_with(|| {
-            groups.push(Group { language: row.language.clone(), names: Vec::new(), texts: Vec::new() });
+            groups.push(Group {
+                language: row.language.clone(),
+                names: Vec::new(),
+                texts: Vec::new(),
+            });
             bodies.push(Vec::new());
             groups.len() - 1
         });
@@ -117,12 +135,17 @@ fn run() -> Result<(), String> {
         best = best.min(t.elapsed());
     }
     let pairs: usize = result.iter().map(|(p, _)| p.len()).sum();
-    let stats = result.iter().fold(JoinStats::default(), |a, (_, s)| JoinStats {
-        length_ok: a.length_ok + s.length_ok,
-        chars_ok: a.chars_ok + s.chars_ok,
-        bigrams_ok: a.bigrams_ok + s.bigrams_ok,
-    });
-    let all_pairs: u64 = groups.iter().map(|g| (g.texts.len() as u64) * (g.texts.len() as u64).saturating_sub(1) / 2).sum();
+    let stats = result
+        .iter()
+        .fold(JoinStats::default(), |a, (_, s)| JoinStats {
+            length_ok: a.length_ok + s.length_ok,
+            chars_ok: a.chars_ok + s.chars_ok,
+            bigrams_ok: a.bigrams_ok + s.bigrams_ok,
+        });
+    let all_pairs: u64 = groups
+        .iter()
+        .map(|g| (g.texts.len() as u64) * (g.texts.len() as u64).saturating_sub(1) / 2)
+        .sum();
     println!(
         "pairs={pairs} pass_ms={:.1} templates={templates} groups={} load_ms={:.1} normalize_ms={:.1} \
          all_pairs={all_pairs} length_ok={} chars_ok={} bigrams_ok={}",
@@ -147,18 +170,30 @@ fn run() -> Result<(), String> {
                 let refs: Vec<&str> = g.texts.iter().map(String::as_str).collect();
                 // Spread the queries over the group deterministically.
                 let step = (refs.len() / args.queries.max(1)).max(1);
-                let is_query: Vec<bool> = (0..refs.len()).map(|i| i % step == 0 && i / step < args.queries).collect();
+                let is_query: Vec<bool> = (0..refs.len())
+                    .map(|i| i % step == 0 && i / step < args.queries)
+                    .collect();
                 let got = similar_pairs_involving(&refs, &is_query, args.threshold);
-                let want: Vec<&SimilarPair> = full.iter().filter(|p| is_query[p.a] || is_query[p.b]).collect();
+                let want: Vec<&SimilarPair> = full
+                    .iter()
+                    .filter(|p| is_query[p.a] || is_query[p.b])
+                    .collect();
                 if got.len() != want.len() || got.iter().zip(&want).any(|(a, b)| a != *b) {
-                    return Err(format!("similar_pairs_involving disagrees with similar_pairs in {}", g.language));
+                    return Err(format!(
+                        "similar_pairs_involving disagrees with similar_pairs in {}",
+                        g.language
+                    ));
                 }
                 found += got.len();
                 expected += want.len();
             }
             best_q = best_q.min(t.elapsed());
         }
-        println!("queries_per_group={} involving_pairs={found} (expected {expected}) involving_ms={:.2}", args.queries, ms(best_q));
+        println!(
+            "queries_per_group={} involving_pairs={found} (expected {expected}) involving_ms={:.2}",
+            args.queries,
+            ms(best_q)
+        );
     }
 
     if let Some(path) = &args.out {
@@ -170,11 +205,18 @@ fn run() -> Result<(), String> {
                 lines.push((x.clone(), y.clone(), g.language.clone(), p.similarity));
             }
         }
-        lines.sort_by(|a, b| (&a.0, &a.1, &a.2).cmp(&(&b.0, &b.1, &b.2)).then(a.3.total_cmp(&b.3)));
-        let mut f = std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| format!("{path}: {e}"))?);
+        lines.sort_by(|a, b| {
+            (&a.0, &a.1, &a.2)
+                .cmp(&(&b.0, &b.1, &b.2))
+                .then(a.3.total_cmp(&b.3))
+        });
+        let mut f = std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| format!("{path}: {e}"))?,
+        );
         for (x, y, lang, sim) in lines {
             // The anchor stores scores as float32 and prints them with '%.4f'.
-            writeln!(f, "{x}\t{y}\t{lang}\t{:.4}", f64::from(sim as f32)).map_err(|e| e.to_string())?;
+            writeln!(f, "{x}\t{y}\t{lang}\t{:.4}", f64::from(sim as f32))
+                .map_err(|e| e.to_string())?;
         }
     }
     Ok(())

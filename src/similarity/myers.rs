@@ -1,18 +1,23 @@
-//! Bounded Levenshtein distance: bit-parallel (Myers 1999, in Hyyrö's 2003 block form with
-//! the diagonal-zero vector), restricted to Ukkonen's diagonal band, with an exact early exit.
+//! Bounded Levenshtein distance: bit-parallel (Myers 1999, in Hyyrö's 2003 formulation with
+//! the diagonal-zero vector D0), restricted to Ukkonen's diagonal band, with an exact early
+//! exit.
 //!
-//! The pattern (one string, its bit masks built once) runs down the rows in 64-row blocks;
-//! the other string is read one column at a time. For a limit `k`:
+//! The pattern (one string, its match masks built once) runs down the rows; the other string
+//! is read one column at a time. For a limit `k`:
 //!
 //! * **Band.** A path through cell `(i, j)` on diagonal `d = j - i` costs at least
 //!   `|d| + |Δ - d|` (`Δ = n - m`): it must leave the main diagonal and come back to the
-//!   corner's. So only diagonals with `|d| + |Δ - d| <= k` (at most `k + 1` of them) are
-//!   computed; at most `⌈(k + 1) / 64⌉ + 1` blocks per column.
-//! * **Outside the band** the values are never needed exactly. Blocks not yet reached start
-//!   as "+1 per row" below the last computed row, and once a block leaves the band the block
-//!   under it reads "+1 per column" from above. Both are values of real paths, so every
-//!   computed cell is >= the true distance, and cells on an optimal path of cost <= k (which
-//!   lies inside the band) are exact by induction along that path.
+//!   corner's. So only diagonals with `|d| + |Δ - d| <= k`, at most `k + 1` of them, matter.
+//!   When they fit in 64 bits (`k < 64`, every body under 640 chars at 0.90) one machine word
+//!   slides down the diagonal band (Hyyrö 2003, section 4); otherwise 64-row blocks covering
+//!   the band are computed (Hyyrö's block form, as in edlib).
+//! * **Outside the band** values are never needed exactly. Rows entering at the bottom start
+//!   as "+1 per row" below the last computed row, and the row just above the computed ones is
+//!   read as "+1 per column". Both are values of real paths, so every computed cell is >= the
+//!   true distance, and cells on an optimal path of cost <= k (inside the band) are exact by
+//!   induction along that path. Rows above the matrix are virtual rows `i <= 0` with
+//!   `D[i][j] = j - i`, which never match; they make row 0 (`D[0][j] = j`) come out right
+//!   without a special case.
 //! * **Exit.** In column `j`, with computed values `D` (adjacent rows differ by at most 1),
 //!   `f(i) = D[i] + |i - (j - Δ)|` is non-increasing above row `j - Δ` and non-decreasing
 //!   below it, so its minimum is `D[j - Δ]`, the cell on the corner's diagonal. An optimal
@@ -22,21 +27,39 @@
 //!   it *is* the distance.
 //!
 //! Before all that, the common prefix and suffix are skipped (Levenshtein distance does not
-//! change); the column at the end of the prefix is known in closed form, `|i - p|`.
+//! change); the column at the end of a prefix of length `p` is `D[i][p] = |i - p|`.
 
-/// Scratch space for one thread: the pattern's match masks and the column state.
+/// Scratch space for one thread: the pattern's match masks and the block state.
 pub(crate) struct Verifier {
     /// Global symbol id -> pattern-local id + 1 (0: symbol not in the pattern).
     local: Vec<u32>,
     /// Symbols set in `local`, to reset it for the next pattern.
     used: Vec<u32>,
-    /// `peq[(local id) * blocks + block]`: bit `r` set when pattern row `64 * block + r + 1`
-    /// holds that symbol. Local id 0 is the all-zero row for symbols absent from the pattern.
+    /// Match masks, `stride` words per local id. Row `r` (1-based) of the pattern is bit
+    /// `r - 1 + 64` of the row's words: one zero word in front for the virtual rows `<= 0`,
+    /// one at the end for rows past the pattern. Local id 0 (absent symbols) is all zero.
     peq: Vec<u64>,
-    blocks: usize,
-    /// Vertical delta vectors (+1 and -1) per block, for the current column.
+    stride: usize,
+    /// Vertical delta vectors (+1 and -1) per 64-row block, for the block path.
     pv: Vec<u64>,
     mv: Vec<u64>,
+}
+
+/// Where the comparison starts and what it may cost, after the prefix/suffix strip.
+struct Setup {
+    /// Common prefix length: computation starts at column `p`.
+    p: usize,
+    /// Rows `1..=m` and columns `1..=n` remain (the common suffix is cut off).
+    m: usize,
+    n: usize,
+    /// `n - m`.
+    delta: isize,
+    /// The band: diagonals `d_min..=d_max`.
+    d_min: isize,
+    d_max: isize,
+    /// The corner diagonal is tracked from column `c0` on, starting at value `|Δ|`.
+    c0: usize,
+    k: usize,
 }
 
 impl Verifier {
@@ -45,7 +68,7 @@ impl Verifier {
             local: vec![0; alphabet],
             used: Vec::new(),
             peq: Vec::new(),
-            blocks: 0,
+            stride: 0,
             pv: Vec::new(),
             mv: Vec::new(),
         }
@@ -63,16 +86,17 @@ impl Verifier {
                 self.local[s as usize] = self.used.len() as u32;
             }
         }
-        self.blocks = pattern.len().div_ceil(64).max(1);
+        let blocks = pattern.len().div_ceil(64);
+        self.stride = blocks + 2;
         self.peq.clear();
-        self.peq.resize((self.used.len() + 1) * self.blocks, 0);
+        self.peq.resize((self.used.len() + 1) * self.stride, 0);
         for (row, &s) in pattern.iter().enumerate() {
-            let l = self.local[s as usize] as usize;
-            self.peq[l * self.blocks + row / 64] |= 1u64 << (row % 64);
+            let base = self.local[s as usize] as usize * self.stride;
+            self.peq[base + 1 + row / 64] |= 1u64 << (row % 64);
         }
-        if self.pv.len() < self.blocks {
-            self.pv.resize(self.blocks, 0);
-            self.mv.resize(self.blocks, 0);
+        if self.pv.len() < blocks {
+            self.pv.resize(blocks, 0);
+            self.mv.resize(blocks, 0);
         }
     }
 
@@ -88,7 +112,6 @@ impl Verifier {
         if m_full.abs_diff(n_full) > k {
             return None;
         }
-        // Common prefix p and suffix s (on what remains after the prefix).
         let p = pattern.iter().zip(text).take_while(|(a, b)| a == b).count();
         let s = pattern[p..]
             .iter()
@@ -96,63 +119,144 @@ impl Verifier {
             .zip(text[p..].iter().rev())
             .take_while(|(a, b)| a == b)
             .count();
-        // Rows 1..=m and columns 1..=n of the full matrix; rows below m (the suffix) are
-        // computed in the last block anyway but only ever influence rows under them.
+        // The suffix rows stay in the masks: they lie below row m and only ever influence
+        // rows under them.
         let (m, n) = (m_full - s, n_full - s);
         if m == p || n == p {
-            // One side is used up: the rest of the other must be inserted or deleted.
+            // One side is used up: the rest of the other is inserted or deleted.
             let d = m.max(n) - p;
             return (d <= k).then_some(d);
         }
         let delta = n as isize - m as isize;
         let half = ((k - delta.unsigned_abs()) / 2) as isize;
-        let d_min = delta.min(0) - half;
-        let d_max = delta.max(0) + half;
-        let first_row = |j: isize| (j - d_max).max(1) as usize;
-        let last_row = |j: isize| (j - d_min).min(m as isize) as usize;
+        let setup = Setup {
+            p,
+            m,
+            n,
+            delta,
+            d_min: delta.min(0) - half,
+            d_max: delta.max(0) + half,
+            c0: if delta > 0 { p.max(delta as usize) } else { p },
+            k,
+        };
+        if setup.d_max - setup.d_min < 64 {
+            self.one_word(&setup, text)
+        } else {
+            self.blocks(&setup, text)
+        }
+    }
 
-        // Column p: D[i][p] = |i - p| (the prefixes are equal), i.e. -1 per row down to row
-        // p, then +1 per row.
-        let mut first_b = (first_row(p as isize + 1) - 1) / 64;
-        let mut last_b = (last_row(p as isize + 1) - 1) / 64;
+    /// The band fits one word that slides one row down per column: bit `b` of the word at
+    /// column `j` is row `j - d_max + b`, so the corner diagonal is always bit `d_max - Δ`.
+    fn one_word(&self, st: &Setup, text: &[u32]) -> Option<usize> {
+        let Setup {
+            p,
+            n,
+            delta,
+            d_max,
+            c0,
+            k,
+            ..
+        } = *st;
+        // Column p: D[i][p] = |i - p|, -1 per row down to row p (bit d_max), +1 below.
+        let mut vn: u64 = if d_max >= 63 {
+            !0
+        } else {
+            (1u64 << (d_max + 1)) - 1
+        };
+        let mut vp: u64 = !vn;
+        let apex = (d_max - delta) as u32;
+        let mut dist = delta.unsigned_abs();
+        // Stored bit of the window's top row at column j is (j - d_max - 1) + 64 >= 0 (d_max <= 63).
+        let top_bit = |j: usize| (j as isize - d_max + 63) as usize;
+        for (j, &t) in text
+            .iter()
+            .enumerate()
+            .take(n)
+            .skip(p)
+            .map(|(i, t)| (i + 1, t))
+        {
+            // Re-align last column's deltas to this column's window; the new bottom row
+            // enters as +1 (an overestimate, see the module comment).
+            vp = (vp >> 1) | (1 << 63);
+            vn >>= 1;
+            let row = self.local[t as usize] as usize * self.stride;
+            let eq = window(&self.peq[row..row + self.stride], top_bit(j));
+            let d0 = (((eq & vp).wrapping_add(vp)) ^ vp) | eq | vn;
+            let hp = vn | !(d0 | vp);
+            let hn = d0 & vp;
+            // Above the window: +1 per column (an overestimate, or row 0's true +1).
+            let hp = (hp << 1) | 1;
+            let hn = hn << 1;
+            vp = hn | !(d0 | hp);
+            vn = d0 & hp;
+            if j > c0 {
+                dist += 1 - ((d0 >> apex) & 1) as usize;
+                if dist > k {
+                    return None;
+                }
+            }
+        }
+        Some(dist)
+    }
+
+    /// The band in 64-row blocks aligned to the pattern, for `k >= 64`.
+    fn blocks(&mut self, st: &Setup, text: &[u32]) -> Option<usize> {
+        let Setup {
+            p,
+            m,
+            n,
+            delta,
+            d_min,
+            d_max,
+            c0,
+            k,
+        } = *st;
+        let first_row = |j: usize| (j as isize - d_max).max(1) as usize;
+        let last_row = |j: usize| (j as isize - d_min).min(m as isize) as usize;
+
+        // Column p: D[i][p] = |i - p|.
+        let mut first_b = (first_row(p + 1) - 1) / 64;
+        let mut last_b = (last_row(p + 1) - 1) / 64;
         for b in first_b..=last_b {
-            let (pv, mv) = prefix_column(b, p);
-            self.pv[b] = pv;
+            let minus_rows = p.saturating_sub(64 * b).min(64);
+            let mv = if minus_rows == 64 {
+                !0
+            } else {
+                (1u64 << minus_rows) - 1
+            };
+            self.pv[b] = !mv;
             self.mv[b] = mv;
         }
-
-        // The corner diagonal starts tracking at column c0, where its row is max(0, p - Δ)
-        // and its value |Δ| (row 0 is D[0][j] = j; within the prefix, |i - p|).
-        let c0 = if delta > 0 { p.max(delta as usize) } else { p };
         let mut dist = delta.unsigned_abs();
-        let blocks = self.blocks;
-
-        for j in (p + 1)..=n {
-            let ji = j as isize;
-            let nf = (first_row(ji) - 1) / 64;
-            let nl = (last_row(ji) - 1) / 64;
+        for (j, &t) in text
+            .iter()
+            .enumerate()
+            .take(n)
+            .skip(p)
+            .map(|(i, t)| (i + 1, t))
+        {
+            let new_last = (last_row(j) - 1) / 64;
             // Blocks entering the band at the bottom: "+1 per row" below the block above.
-            for b in (last_b + 1)..=nl {
+            for b in (last_b + 1)..=new_last {
                 self.pv[b] = !0;
                 self.mv[b] = 0;
             }
-            first_b = nf;
-            last_b = nl;
+            first_b = (first_row(j) - 1) / 64;
+            last_b = new_last;
 
-            let sym = self.local[text[j - 1] as usize] as usize;
-            let eq_row = &self.peq[sym * blocks..(sym + 1) * blocks];
-            // The row of the corner diagonal in this column (valid once j > c0).
+            let row = self.local[t as usize] as usize * self.stride + 1;
+            let eq_row = &self.peq[row + first_b..=row + last_b];
+            // 0-based row of the corner diagonal (meaningful once j > c0).
             let apex = j.wrapping_sub(delta as usize).wrapping_sub(1);
             let (apex_b, apex_bit) = (apex / 64, apex % 64);
-            let mut d0_at_apex = 0u64;
-            // Above the first block: row 0 (D[0][j] = j) or a block that left the band,
-            // read as "+1 per column" either way.
-            let mut hin: i32 = 1;
-            let blocks_now = first_b..=last_b;
-            let state = self.pv[blocks_now.clone()]
+            let mut d0_at_apex = 0;
+            // Above the first block: row 0 or a block that left the band, "+1 per column".
+            let mut hin = 1;
+            let state = self.pv[first_b..=last_b]
                 .iter_mut()
-                .zip(self.mv[blocks_now.clone()].iter_mut());
-            for (b, ((pv, mv), &eq)) in (first_b..).zip(state.zip(&eq_row[blocks_now])) {
+                .zip(self.mv[first_b..=last_b].iter_mut());
+            for (b, ((pv, mv), &eq)) in (first_b..).zip(state.zip(eq_row)) {
                 let (npv, nmv, hout, d0) = step(*pv, *mv, eq, hin);
                 *pv = npv;
                 *mv = nmv;
@@ -172,17 +276,12 @@ impl Verifier {
     }
 }
 
-/// Vertical deltas of block `b` in column `p` after a common prefix of length `p`:
-/// D[i][p] = |i - p|, so rows 1..=p step -1 and rows below step +1.
-fn prefix_column(b: usize, p: usize) -> (u64, u64) {
-    let top = 64 * b; // row index of bit 0, minus one
-    let minus_rows = p.saturating_sub(top).min(64);
-    let mv = if minus_rows == 64 {
-        !0
-    } else {
-        (1u64 << minus_rows) - 1
-    };
-    (!mv, mv)
+/// 64 bits of `words` starting at bit `bit` (`words` has a word past the last one read).
+#[inline(always)]
+fn window(words: &[u64], bit: usize) -> u64 {
+    let (w, off) = (bit / 64, bit % 64);
+    // `<< 1 << (63 - off)` is `<< (64 - off)` without overflowing when off == 0.
+    (words[w] >> off) | ((words[w + 1] << 1) << (63 - off))
 }
 
 /// One column step of a 64-row block (Myers 1999; Hyyrö 2003, multi-block form as in edlib).
