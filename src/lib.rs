@@ -16,5 +16,6 @@ pub mod lint;
 pub mod plan;
 pub mod pull;
 pub mod render;
+pub mod similarity;
 pub mod source;
 pub mod template;

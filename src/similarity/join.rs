@@ -1,0 +1,134 @@
+//! The join: every qualifying pair of one group, exactly.
+//!
+//! Texts are sorted by length. A pair `(r, s)` with `len r <= len s` may qualify only if
+//! `len s - len r <= K(len s)` (`K(L)` = largest distance allowed at max length `L`, see
+//! `threshold`). `L - K(L)` never decreases with `L`, so the partners of `r` that are at least
+//! as long form one contiguous run of ranks after it. Each candidate then meets, cheapest first:
+//! the character-count bound, the bigram-count bound, and the banded bit-parallel verifier.
+//! Every filter is a proven lower bound on the distance, so no qualifying pair is ever dropped.
+
+use super::group::{bigram_lower_bound, char_lower_bound, Group};
+use super::myers::Verifier;
+use super::threshold::{similarity, Threshold};
+use super::{JoinStats, SimilarPair};
+use rayon::prelude::*;
+
+pub(crate) fn run(
+    texts: &[&str],
+    is_query: Option<&[bool]>,
+    threshold: f64,
+) -> (Vec<SimilarPair>, JoinStats) {
+    let th = Threshold::new(threshold);
+    if texts.len() < 2 || th.rejects_all() {
+        return (Vec::new(), JoinStats::default());
+    }
+    let g = Group::build(texts);
+    let n = g.len();
+    let max_len = g.text_len(n - 1);
+    // K(L) for every length present; `rejects_all` is false, so every L has a K(L).
+    let kmax: Vec<usize> = (0..=max_len)
+        .map(|l| th.max_distance(l).unwrap_or(0))
+        .collect();
+    // key(rank) = len - K(len), non-decreasing in rank (K(L + 1) <= K(L) + 1).
+    let key: Vec<usize> = (0..n)
+        .map(|r| g.text_len(r) - kmax[g.text_len(r)])
+        .collect();
+    // end[r]: first rank after r whose text is too long to be within reach of r.
+    let end: Vec<usize> = (0..n)
+        .map(|r| key.partition_point(|&x| x <= g.text_len(r)).max(r + 1))
+        .collect();
+
+    let query_rank: Option<Vec<bool>> = is_query.map(|q| g.order.iter().map(|&i| q[i]).collect());
+
+    let ctx = Ctx { g: &g, kmax: &kmax };
+    let probes: Vec<usize> = match &query_rank {
+        None => (0..n).collect(),
+        Some(q) => (0..n).filter(|&r| q[r]).collect(),
+    };
+
+    let (mut pairs, stats) = probes
+        .par_iter()
+        .fold(
+            || (Verifier::new(g.alphabet), Vec::new(), JoinStats::default()),
+            |(mut ver, mut out, mut st), &r| {
+                match &query_rank {
+                    None => ctx.probe(r, r + 1..end[r], None, &mut ver, &mut out, &mut st),
+                    Some(q) => {
+                        // Longer partners (all of them; a query partner is found here once),
+                        // then shorter ones that are not queries (those probe for themselves).
+                        ctx.probe(r, r + 1..end[r], None, &mut ver, &mut out, &mut st);
+                        let first = end.partition_point(|&e| e <= r);
+                        ctx.probe(r, first..r, Some(q), &mut ver, &mut out, &mut st);
+                    }
+                }
+                (ver, out, st)
+            },
+        )
+        .map(|(_, out, st)| (out, st))
+        .reduce(
+            || (Vec::new(), JoinStats::default()),
+            |(mut a, sa), (b, sb)| {
+                a.extend(b);
+                (a, sa.merge(&sb))
+            },
+        );
+    pairs.par_sort_unstable_by_key(|p| (p.a, p.b));
+    (pairs, stats)
+}
+
+struct Ctx<'a> {
+    g: &'a Group,
+    kmax: &'a [usize],
+}
+
+impl Ctx<'_> {
+    /// Compares the text at rank `r` with the texts at `partners` (skipping query ranks when
+    /// `skip_queries` is given) and appends the qualifying pairs.
+    fn probe(
+        &self,
+        r: usize,
+        partners: std::ops::Range<usize>,
+        skip_queries: Option<&[bool]>,
+        ver: &mut Verifier,
+        out: &mut Vec<SimilarPair>,
+        st: &mut JoinStats,
+    ) {
+        let g = self.g;
+        let pattern = g.text(r);
+        let (hc, hb) = (&g.chars[r], &g.bigrams[r]);
+        let mut pattern_ready = false;
+        for s in partners {
+            if skip_queries.is_some_and(|q| q[s]) {
+                continue;
+            }
+            let l = g.text_len(r).max(g.text_len(s));
+            let k = self.kmax[l];
+            // Ranks outside [r's window] only reach here in the query mode's backward scan.
+            if g.text_len(r).abs_diff(g.text_len(s)) > k {
+                continue;
+            }
+            st.length_ok += 1;
+            if char_lower_bound(hc, &g.chars[s]) as usize > k {
+                continue;
+            }
+            st.chars_ok += 1;
+            if bigram_lower_bound(hb, &g.bigrams[s]) as usize > k {
+                continue;
+            }
+            st.bigrams_ok += 1;
+            if !pattern_ready {
+                ver.set_pattern(pattern);
+                pattern_ready = true;
+            }
+            if let Some(d) = ver.distance_within(pattern, g.text(s), k) {
+                let (a, b) = (g.order[r], g.order[s]);
+                out.push(SimilarPair {
+                    a: a.min(b),
+                    b: a.max(b),
+                    distance: d,
+                    similarity: similarity(d, l),
+                });
+            }
+        }
+    }
+}

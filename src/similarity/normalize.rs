@@ -1,0 +1,90 @@
+//! RULES.md normalisation for WT127/WT128, byte-for-byte the anchor's `norm()`:
+//! `SPACE.sub(" ", PLACEHOLDER.sub(TOKEN, text).lower()).strip()`.
+
+use std::borrow::Cow;
+
+/// The single token every placeholder becomes. U+FFFC (OBJECT REPLACEMENT CHARACTER)
+/// is what `rapidfuzz_anchor.py` uses; it has no case mapping and is not whitespace, so
+/// lower-casing and whitespace collapsing leave it alone.
+pub const PLACEHOLDER_TOKEN: char = '\u{FFFC}';
+
+/// Normalises a template body for the duplicate rules (RULES.md, WT127/WT128).
+///
+/// Steps, in the anchor's order:
+/// 1. every match of `\{\{[^{}]*\}\}` (leftmost, non-overlapping, so `{{1}}`, `{{ 2 }}`,
+///    `{{first_name}}`, even `{{}}`) becomes [`PLACEHOLDER_TOKEN`];
+/// 2. full Unicode lower-casing (`str::to_lowercase`, like Python's `str.lower()`: `'İ'` becomes
+///    `"i\u{307}"` and a word-final `'Σ'` becomes `'ς'` in both);
+/// 3. every run of Python-`\s` whitespace becomes one space, and the ends are stripped.
+///
+/// Known difference from the anchor: Rust's Unicode tables are newer than Python 3.11's
+/// (Unicode 14). The 55 code points that gained a lowercase mapping since (Garay, U+10D50..;
+/// Latin U+A7CB.. additions; U+1C89; U+16EA0..) are lower-cased here and left as they are by
+/// Python 3.11. No template language Meta supports uses them.
+pub fn normalize(text: &str) -> String {
+    let replaced = replace_placeholders(text);
+    let lowered = replaced.to_lowercase();
+    collapse_whitespace(&lowered)
+}
+
+/// Python's `\s` for `str` patterns is `str.isspace()`: Unicode White_Space (what
+/// `char::is_whitespace` tests) plus the four ASCII information separators U+001C..U+001F
+/// (bidirectional class B/S). Checked against CPython 3.11 over all code points.
+pub(crate) fn is_python_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// `\{\{[^{}]*\}\}` replaced by the token. Braces are ASCII, so scanning bytes never splits
+/// a UTF-8 sequence. At a `{{`, the run of non-brace bytes is maximal, and the regex can only
+/// match if that run is followed by `}}` (backtracking into the run cannot produce a `}`), so
+/// one scan decides each start position exactly as the regex engine would; a failed start
+/// moves on by one byte, as the engine does. Each run is scanned by at most one start, so the
+/// whole pass is linear.
+fn replace_placeholders(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'{' && bytes[i + 1] == b'{' {
+            let mut j = i + 2;
+            while j < bytes.len() && bytes[j] != b'{' && bytes[j] != b'}' {
+                j += 1;
+            }
+            if j + 1 < bytes.len() && bytes[j] == b'}' && bytes[j + 1] == b'}' {
+                let buf = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                buf.push_str(&text[copied..i]);
+                buf.push(PLACEHOLDER_TOKEN);
+                i = j + 2;
+                copied = i;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    match out {
+        None => Cow::Borrowed(text),
+        Some(mut buf) => {
+            buf.push_str(&text[copied..]);
+            Cow::Owned(buf)
+        }
+    }
+}
+
+/// `re.sub(r"\s+", " ", s).strip()`: runs become one space; a run at either end disappears.
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        if is_python_space(c) {
+            pending_space = true;
+        } else {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(c);
+        }
+    }
+    out
+}
