@@ -122,6 +122,8 @@ pub struct Workspace {
     pub templates: Vec<Template>,
     /// Findings of loading (WT000).
     pub load_diagnostics: Vec<Diagnostic>,
+    /// Templates of the account, compared by the duplicate rules (`wt lint --remote`).
+    pub remote: Vec<rules::duplicates::RemoteBody>,
 }
 
 /// Where a rule reports: the template and language it is looking at.
@@ -241,6 +243,12 @@ pub fn run(
         })
         .collect();
     diags.extend(rules::structure::check_corpus(ws, selection));
+    diags.extend(rules::duplicates::check_corpus(
+        ws,
+        options,
+        selection,
+        report_only,
+    ));
     diags.extend(ws.load_diagnostics.iter().cloned());
     diags.retain(|d| selection.allows(d) && report_only.is_none_or(|only| only.contains(&d.file)));
 

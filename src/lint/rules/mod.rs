@@ -11,6 +11,7 @@ use crate::lint::diagnostic::Severity;
 pub(crate) mod auth;
 pub(crate) mod buttons;
 pub(crate) mod components;
+pub(crate) mod duplicates;
 pub(crate) mod examples;
 pub(crate) mod placeholders;
 pub(crate) mod structure;
@@ -124,6 +125,7 @@ pub fn all_rules() -> &'static [&'static Rule] {
             buttons::RULES,
             auth::RULES,
             examples::RULES,
+            duplicates::RULES,
         ]
         .concat();
         all.sort_by_key(|r| r.code);
