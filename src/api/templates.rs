@@ -388,8 +388,8 @@ impl<'c> TemplatesApi<'c> {
         let mut out = Vec::with_capacity(partials.len());
         for p in partials {
             let t = complete(p, &endpoint)?;
-            let name_ok = filter.name.as_ref().map_or(true, |n| *n == t.name);
-            let language_ok = filter.language.as_ref().map_or(true, |l| *l == t.language);
+            let name_ok = filter.name.as_ref().is_none_or(|n| *n == t.name);
+            let language_ok = filter.language.as_ref().is_none_or(|l| *l == t.language);
             if name_ok && language_ok {
                 out.push(t);
             }

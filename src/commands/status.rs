@@ -601,7 +601,10 @@ mod tests {
         let pending = row("b", "PENDING", "UTILITY", "UTILITY");
         let rejected = row("c", "REJECTED", "UTILITY", "UTILITY");
         let missing = Row::missing("d", "en_US", None);
-        assert_eq!(exit_status(&[ok.clone()], false), ExitStatus::Success);
+        assert_eq!(
+            exit_status(std::slice::from_ref(&ok), false),
+            ExitStatus::Success
+        );
         assert_eq!(
             exit_status(&[ok.clone(), rejected], false),
             ExitStatus::Findings

@@ -473,6 +473,18 @@ pub fn sync(cx: &Context, args: &SyncArgs) -> Result<ExitStatus, WtError> {
     Ok(exit)
 }
 
+/// `: Meta asks to wait 60 minutes` for a throttled stop, else nothing (the error on stderr
+/// and the `failed` line say the rest).
+fn stop_reason(err: &ApiError) -> String {
+    match err {
+        ApiError::ThrottledTooLong { wait, .. } => {
+            format!(": Meta asks to wait {}", remote::minutes(*wait))
+        }
+        _ if err.is_throttling() => ": Meta's rate limit".to_string(),
+        _ => String::new(),
+    }
+}
+
 /// `2 created, 1 updated, 0 deleted, 14 unchanged; 1 failed, 3 not attempted`.
 fn summary(done: &[Done], unchanged: usize, prune: bool, remote_only: usize) -> String {
     let count = |o: &[Outcome]| done.iter().filter(|d| o.contains(&d.outcome)).count();
@@ -598,6 +610,9 @@ impl<'p> Run<'p> {
                     .map(|d| format!("{} ({})", d.name, d.language))
                     .collect();
                 let mut s = format!("stopped while {doing}");
+                if let Some((_, err)) = &self.fatal {
+                    s.push_str(&stop_reason(err));
+                }
                 if !left.is_empty() {
                     s.push_str(&format!("; not attempted: {}", left.join(", ")));
                 }
@@ -616,10 +631,18 @@ impl<'p> Run<'p> {
                 self.record(d)
             }
             Failure::Fatal(err) => {
-                let (message, _) = self.p.conn.describe(&doing, &err);
-                let mut d = Done::new(c, Outcome::Failed);
-                d.message = Some(self.p.conn.redact(&message));
-                self.record(d)?;
+                if err.is_throttling() {
+                    // Not this template's fault: Meta wants fewer calls. It is left for the
+                    // next run like the rest.
+                    let mut d = Done::new(c, Outcome::NotAttempted);
+                    d.message = Some("Meta's rate limit stopped the run".into());
+                    self.done.push(d);
+                } else {
+                    let (message, _) = self.p.conn.describe(&doing, &err);
+                    let mut d = Done::new(c, Outcome::Failed);
+                    d.message = Some(self.p.conn.redact(&message));
+                    self.record(d)?;
+                }
                 self.fatal = Some((doing, err));
                 Ok(())
             }

@@ -891,10 +891,8 @@ impl State {
             r.times > 0
                 && r.method
                     .as_deref()
-                    .map_or(true, |m| m.eq_ignore_ascii_case(method))
-                && r.path_contains
-                    .as_deref()
-                    .map_or(true, |p| path.contains(p))
+                    .is_none_or(|m| m.eq_ignore_ascii_case(method))
+                && r.path_contains.as_deref().is_none_or(|p| path.contains(p))
         }) {
             let rule = &mut self.faults[i];
             rule.times -= 1;
@@ -1080,10 +1078,10 @@ impl State {
             .templates
             .range(after + 1..)
             .map(|(_, t)| t)
-            .filter(|t| name.map_or(true, |n| t.name.contains(n)))
-            .filter(|t| language.map_or(true, |l| t.language == l))
-            .filter(|t| statuses.as_ref().map_or(true, |s| s.contains(&t.status)))
-            .filter(|t| category.as_ref().map_or(true, |c| &t.category == c))
+            .filter(|t| name.is_none_or(|n| t.name.contains(n)))
+            .filter(|t| language.is_none_or(|l| t.language == l))
+            .filter(|t| statuses.as_ref().is_none_or(|s| s.contains(&t.status)))
+            .filter(|t| category.as_ref().is_none_or(|c| &t.category == c))
             .collect();
         let page: Vec<Value> = matching
             .iter()
@@ -1356,7 +1354,7 @@ impl State {
         let ids: Vec<u64> = w
             .templates
             .iter()
-            .filter(|(id, t)| t.name == name && hsm_id.map_or(true, |h| h == id.to_string()))
+            .filter(|(id, t)| t.name == name && hsm_id.is_none_or(|h| h == id.to_string()))
             .map(|(id, _)| *id)
             .collect();
         if ids.is_empty() {
