@@ -825,3 +825,27 @@ fn api_calls_for_a_full_account() {
     assert_eq!(out.code, 4, "{out}");
     assert_eq!(p.fake.requests().len(), 1);
 }
+
+#[test]
+fn sync_json_reports_each_action() {
+    let p = Project::new();
+    p.template("order_ready", "your order is ready for pickup, number");
+    let out = p.run(&["sync", "--format", "json"]);
+    assert_eq!(out.code, 0, "{out}");
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    let r = &v["results"][0];
+    assert_eq!(r["name"], "order_ready");
+    assert_eq!(r["action"], "create");
+    assert_eq!(r["outcome"], "created");
+    assert_eq!(r["status"], "PENDING");
+    assert!(r["id"].is_string());
+    assert!(v.get("templates").is_none());
+
+    p.template("order_ready", "your order can be picked up now, number");
+    let out = run_v(&p, with(&["sync", "--format", "json"], WAIT));
+    assert_eq!(out.code, 1, "the edit is blocked while PENDING: {out}");
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["results"][0]["outcome"], "skipped");
+    assert_eq!(v["templates"][0]["status"], "APPROVED");
+}

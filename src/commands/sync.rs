@@ -201,12 +201,21 @@ pub enum Outcome {
     NotAttempted,
 }
 
-/// One line of the sync report.
+/// What sync set out to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    Create,
+    Update,
+    Delete,
+}
+
+/// One line of the sync report (`--format json`: one entry of `results`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Done {
     pub name: String,
     pub language: String,
-    pub action: Action,
+    pub action: Op,
     pub outcome: Outcome,
     pub id: Option<String>,
     pub status: Option<String>,
@@ -219,7 +228,11 @@ impl Done {
         Done {
             name: c.name.clone(),
             language: c.language.clone(),
-            action: c.action,
+            action: match c.action {
+                Action::Create => Op::Create,
+                Action::RemoteOnly => Op::Delete,
+                Action::Update | Action::Unchanged => Op::Update,
+            },
             outcome,
             id: c.remote_id.clone(),
             status: c.remote_status.clone(),
@@ -439,11 +452,19 @@ pub fn sync(cx: &Context, args: &SyncArgs) -> Result<ExitStatus, WtError> {
 
     match args.format {
         Format::Json => {
-            let v = serde_json::json!({
-                "version": 1,
-                "results": done,
-                "templates": rows,
-            });
+            #[derive(Serialize)]
+            struct SyncJson<'a> {
+                version: u32,
+                results: &'a [Done],
+                /// With `--wait`: the status rows as `wt status --format json` has them.
+                #[serde(skip_serializing_if = "Option::is_none")]
+                templates: Option<&'a [status::Row]>,
+            }
+            let v = SyncJson {
+                version: 1,
+                results: &done,
+                templates: rows.as_deref(),
+            };
             print(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"))?;
         }
         Format::Human => {
