@@ -849,3 +849,26 @@ fn sync_json_reports_each_action() {
     assert_eq!(v["results"][0]["outcome"], "skipped");
     assert_eq!(v["templates"][0]["status"], "APPROVED");
 }
+
+#[test]
+fn status_wait_survives_a_failed_poll_but_not_a_dead_account() {
+    let p = Project::new();
+    p.template("order_ready", "your order is ready for pickup, number");
+    assert_eq!(p.run(&["sync"]).code, 0);
+    // One whole poll fails (4 attempts); the next one succeeds.
+    p.fake
+        .fail_next("GET", "/message_templates", Fault::Html500, 4);
+    let out = run_v(&p, with(&["status"], WAIT));
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.err().contains("checking again later"), "{out}");
+    // Never able to read the account before the deadline: exit 3, not 4.
+    p.fake
+        .fail_next("GET", "/message_templates", Fault::Html500, 4);
+    let out = p.run(&["status", "--wait", "--timeout", "0s"]);
+    assert_eq!(out.code, 3, "{out}");
+    // Without --wait a failed read is exit 3 at once.
+    p.fake
+        .fail_next("GET", "/message_templates", Fault::Html500, 4);
+    let out = p.run(&["status"]);
+    assert_eq!(out.code, 3, "{out}");
+}

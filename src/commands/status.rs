@@ -261,9 +261,13 @@ impl<'a> Watch<'a> {
         let cap = MAX_INTERVAL.max(opts.interval);
         let tty = remote::stderr_is_tty();
         let mut failed = 0;
+        let mut last_error: Option<ApiError>;
         loop {
             match self.poll() {
-                Ok(()) => failed = 0,
+                Ok(()) => {
+                    failed = 0;
+                    last_error = None;
+                }
                 Err(e) if e.is_retryable() && failed + 1 < MAX_FAILED_POLLS => {
                     failed += 1;
                     if !self.quiet {
@@ -273,6 +277,7 @@ impl<'a> Watch<'a> {
                             self.conn.redact(&e.to_string())
                         );
                     }
+                    last_error = Some(e);
                 }
                 Err(e) => {
                     clear_progress();
@@ -280,7 +285,7 @@ impl<'a> Watch<'a> {
                 }
             }
             let pending = self.rows.values().filter(|r| r.is_pending()).count();
-            if pending == 0 && failed == 0 {
+            if pending == 0 && last_error.is_none() {
                 if tty {
                     clear_progress();
                 }
@@ -290,6 +295,11 @@ impl<'a> Watch<'a> {
             if now >= deadline {
                 if tty {
                     clear_progress();
+                }
+                // Out of time without ever reading the account: that is a remote failure,
+                // not a timeout with templates known to be in review.
+                if let (Some(e), true) = (&last_error, self.polls == 0) {
+                    return Err(self.conn.error("waiting for review", e));
                 }
                 return Ok(true);
             }
