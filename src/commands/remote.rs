@@ -26,6 +26,9 @@ use crate::plan::RemoteEntry;
 
 /// Environment variable naming a file that holds the token (SPEC §2).
 pub const TOKEN_FILE_ENV: &str = "WT_TOKEN_FILE";
+/// Graph's "object does not exist, cannot be loaded due to missing permissions" subcode of
+/// 100: a wrong WABA or template id (Graph convention; not in `meta/api.md`).
+pub const SUB_OBJECT_NOT_FOUND: u32 = 33;
 /// Hidden: first retry delay in milliseconds.
 pub const RETRY_BASE_ENV: &str = "WT_RETRY_BASE_MS";
 
@@ -266,7 +269,8 @@ impl Connection {
                 minutes(*wait)
             )),
             ApiError::Meta { error, .. }
-                if error.code == codes::INVALID_PARAMETER && error.error_subcode == Some(33) =>
+                if error.code == codes::INVALID_PARAMETER
+                    && error.error_subcode == Some(SUB_OBJECT_NOT_FOUND) =>
             {
                 Some(format!(
                     "check the WABA id {waba} (WA_WABA_ID or `[account] waba_id`) and that the \

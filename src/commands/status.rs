@@ -308,7 +308,7 @@ impl<'a> Watch<'a> {
                 let line = format!(
                     "waiting for review: {} ({} elapsed, next check in {})",
                     counts_line(&self.rows()),
-                    human_duration(Duration::from_secs(start.elapsed().as_secs())),
+                    elapsed(start.elapsed()),
                     human_duration(round_for_display(pause))
                 );
                 if tty {
@@ -321,6 +321,15 @@ impl<'a> Watch<'a> {
             std::thread::sleep(pause);
             interval = interval.mul_f64(BACKOFF_FACTOR).min(cap);
         }
+    }
+}
+
+/// Whole seconds: `0s`, `45s`, `3m 10s`.
+fn elapsed(d: Duration) -> String {
+    if d.as_secs() == 0 {
+        "0s".to_string()
+    } else {
+        human_duration(Duration::from_secs(d.as_secs()))
     }
 }
 

@@ -300,8 +300,8 @@ fn classify(conn: &Connection, err: ApiError) -> Failure {
         TEMPLATE_LEVEL_CODES.contains(&m.code)
             && !m.is_auth_error()
             && !m.is_throttling()
-            // 100/33: the WABA or template id is unknown: an account problem.
-            && m.error_subcode != Some(33)
+            // The WABA or template id is unknown: an account problem.
+            && m.error_subcode != Some(remote::SUB_OBJECT_NOT_FOUND)
     }) && matches!(err, ApiError::Meta { .. });
     if !template_level {
         return Failure::Fatal(err);
