@@ -361,7 +361,7 @@ fn status_missing_unknown_and_timeout() {
         "--interval",
         "10ms",
         "--timeout",
-        "150ms",
+        "500ms",
     ]);
     assert_eq!(out.code, 4, "{out}");
     assert!(out.stdout.contains("PENDING"), "{out}");
@@ -805,14 +805,7 @@ fn api_calls_for_a_full_account() {
     assert_eq!(first_poll, 61);
     // Later polls list only the names still in review, one filtered call each.
     p.fake.clear_requests();
-    let out = p.run(&[
-        "status",
-        "--wait",
-        "--interval",
-        "50ms",
-        "--timeout",
-        "1500ms",
-    ]);
+    let out = p.run(&["status", "--wait", "--interval", "10ms", "--timeout", "3s"]);
     assert_eq!(out.code, 4, "{out}");
     let reqs = p.fake.requests();
     let later = reqs.iter().filter(|r| r.query.contains("name=")).count();
