@@ -64,6 +64,66 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain a rule (`wt explain WT003`) with a bad and a good example.
     Explain(ExplainArgs),
+    /// Show what `wt sync` would change in the account, per (name, language).
+    ///
+    /// Reads every template of the account once (about one API call per 100 templates) and
+    /// compares it with the files: `+ create`, `~ update` (with a diff of each changed
+    /// component), `unchanged`, and `- remote only` (templates in the account that no file
+    /// declares; `--prune` shows them as deletions). Warnings point out changes Meta would
+    /// refuse or penalise: a category change of an APPROVED template, the edit budget of
+    /// approved templates (1 per 24 h, 10 per 30 days), edits of PENDING templates, and names
+    /// still locked for 30 days after a delete.
+    ///
+    /// The account comes from wt.toml `[account]` (or WA_WABA_ID), the token from the
+    /// environment variable named by `token_env` (default WA_ACCESS_TOKEN) or the file named
+    /// by WT_TOKEN_FILE.
+    ///
+    /// Examples:
+    ///   wt plan
+    ///   wt plan order_shipped --format json
+    ///   wt plan --exit-code          # exit 1 when sync has something to do (CI drift check)
+    #[command(verbatim_doc_comment)]
+    Plan(PlanArgs),
+    /// Create, edit and (with --prune) delete templates so the account matches the files.
+    ///
+    /// Runs `wt lint` first and submits nothing while any template has a lint error. Then
+    /// reads the account once, and per (name, language): creates what is missing, edits what
+    /// changed where Meta allows it (a change Meta would certainly refuse is reported and
+    /// skipped), and with --prune deletes templates no file declares (one language at a time,
+    /// by id). Safe to re-run: a create that timed out but reached Meta is recognised and
+    /// adopted, never duplicated. At most 100 templates are created per run, Meta's limit per
+    /// account per hour.
+    ///
+    /// Exit codes: 0 all applied; 1 lint errors, or Meta refused (or would refuse) some
+    /// template; 3 a remote failure stopped the run (network, token, rate limit: run again
+    /// later, it resumes where it stopped); 4 --wait timed out.
+    ///
+    /// Examples:
+    ///   wt sync --dry-run            # same as `wt plan`
+    ///   wt sync --wait               # in CI: submit, then wait for Meta's review
+    ///   wt sync order_shipped --prune
+    #[command(verbatim_doc_comment)]
+    Sync(SyncArgs),
+    /// Show the review status of templates in the account, and wait for review with --wait.
+    ///
+    /// One row per (name, language) of the template files (or of the NAMEs given): id,
+    /// status, category (marked `*` when Meta files it differently from the file), quality
+    /// and rejection reason. MISSING means the file's template is not in the account.
+    ///
+    /// --wait polls the account with list calls (about one call per 100 templates), every
+    /// --interval at first and less often as time goes by, until no template is PENDING or
+    /// IN_APPEAL, or until --timeout.
+    ///
+    /// Exit codes: 0 every template APPROVED; 1 some template is rejected, paused, disabled,
+    /// missing or otherwise not sendable; 3 remote failure; 4 --wait timed out while
+    /// templates were still in review.
+    ///
+    /// Examples:
+    ///   wt status
+    ///   wt status order_shipped login_code --format json
+    ///   wt status --wait --timeout 2h --interval 1m
+    #[command(verbatim_doc_comment)]
+    Status(StatusArgs),
     /// Print shell completions: `wt completions bash > /etc/bash_completion.d/wt`.
     Completions(CompletionsArgs),
 }
@@ -84,6 +144,115 @@ pub struct LintArgs {
     /// Exit 1 on warnings too, not only on errors.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Only these template names (default: every template in the files and the account).
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Output format (JSON: SPEC §5).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit 1 when there is something to create, update or (with --prune) delete.
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Show templates that only the account has as deletions, as `wt sync --prune` would.
+    #[arg(long)]
+    pub prune: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Only these template names (default: every template in the files).
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Show what would be done and change nothing (the same as `wt plan`).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also delete templates that the account has and no file declares.
+    #[arg(long)]
+    pub prune: bool,
+    /// Afterwards, wait for Meta's review like `wt status --wait`.
+    #[arg(long)]
+    pub wait: bool,
+    #[command(flatten)]
+    pub wait_opts: WaitOpts,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Only these template names (default: every template in the files).
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Poll until no template is PENDING or IN_APPEAL.
+    #[arg(long)]
+    pub wait: bool,
+    #[command(flatten)]
+    pub wait_opts: WaitOpts,
+    /// Output format (JSON: SPEC §5).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// How `--wait` polls.
+#[derive(Debug, Clone, Args)]
+pub struct WaitOpts {
+    /// Give up waiting after this long (exit 4): `30m`, `2h`, `90s`.
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+    /// First pause between two checks; later pauses grow up to 5 minutes: `30s`, `1m`.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub interval: std::time::Duration,
+}
+
+/// Parses `30s`, `10ms`, `5m`, `2h`, `1h30m`, or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    use std::time::Duration;
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("empty duration; write e.g. `30s`, `5m` or `2h`".into());
+    }
+    if let Ok(secs) = s.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return Err(format!(
+                "invalid duration `{s}`; write e.g. `30s`, `5m` or `2h`"
+            ));
+        }
+        let n: u64 = rest[..digits]
+            .parse()
+            .map_err(|_| format!("invalid duration `{s}`: number too large"))?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let unit = rest[..unit_len].trim();
+        rest = &rest[unit_len..];
+        let part = match unit {
+            "ms" => Duration::from_millis(n),
+            "s" | "sec" | "secs" => Duration::from_secs(n),
+            "m" | "min" | "mins" => Duration::from_secs(n.saturating_mul(60)),
+            "h" | "hr" | "hrs" => Duration::from_secs(n.saturating_mul(3600)),
+            _ => {
+                return Err(format!(
+                    "invalid duration `{s}`: unknown unit `{unit}` (use ms, s, m or h)"
+                ))
+            }
+        };
+        total = total.saturating_add(part);
+    }
+    Ok(total)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -127,5 +296,18 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        use std::time::Duration;
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("10ms"), Ok(Duration::from_millis(10)));
+        assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        assert!(parse_duration("5 parsecs").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("").is_err());
     }
 }

@@ -117,6 +117,31 @@ fn terminal_width() -> usize {
         .clamp(60, 200)
 }
 
+/// Loads the whole templates directory and lints it with the `wt.toml` settings (no
+/// command-line selection): what `plan`, `sync` and `status` work from.
+pub fn lint_templates(cx: &Context, config: &Config) -> Result<(Workspace, Report), WtError> {
+    let (ws, _) = load_workspace(cx, config, &[])?;
+    let select = config.file.lint.select.clone().unwrap_or_default();
+    let ignore = config.file.lint.ignore.clone().unwrap_or_default();
+    let mut selection = Selection::new(&select, &ignore)
+        .map_err(|m| WtError::usage_help(m, "check `[lint] select/ignore` in wt.toml"))?;
+    apply_per_file_ignores(config, &ws, &mut selection)?;
+    let report = crate::lint::run(&ws, &lint_options(config), &selection, None);
+    Ok((ws, report))
+}
+
+/// The human lint report (colour per `--color` and stdout).
+pub fn human_report(cx: &Context, report: &Report, sources: &[SourceFile]) -> String {
+    render::human(
+        report,
+        sources,
+        render::HumanStyle {
+            color: cx.color(),
+            width: terminal_width(),
+        },
+    )
+}
+
 fn apply_per_file_ignores(
     config: &Config,
     ws: &Workspace,

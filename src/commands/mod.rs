@@ -2,6 +2,9 @@
 //! findings and a [`WtError`] for failures; only `main` prints errors.
 
 pub mod lint;
+pub mod remote;
+pub mod status;
+pub mod sync;
 
 use std::io::{IsTerminal, Write};
 
@@ -19,6 +22,11 @@ pub struct Context {
 impl Context {
     pub fn config(&self) -> Result<Config, WtError> {
         Config::load(self.global.config.as_deref(), &self.cwd)
+    }
+
+    /// Reads an environment variable (empty counts as unset where it matters to callers).
+    pub fn getenv(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok()
     }
 
     /// Colour for stdout, from `--color`, `NO_COLOR` and whether stdout is a terminal.
@@ -56,6 +64,9 @@ pub fn run(cli: Cli) -> Result<ExitStatus, WtError> {
     };
     match cli.command {
         Command::Lint(args) => lint::run(&cx, &args),
+        Command::Plan(args) => sync::plan(&cx, &args),
+        Command::Sync(args) => sync::sync(&cx, &args),
+        Command::Status(args) => status::run(&cx, &args),
         Command::Rules(args) => rules(args.format),
         Command::Explain(args) => explain(&args.code, args.format),
         Command::Completions(args) => {

@@ -1,0 +1,380 @@
+//! Connecting to Meta for `plan`, `sync` and `status`: the account settings, the token, a
+//! [`GraphClient`], reading the account, and how [`ApiError`]s become [`WtError`]s.
+//!
+//! The token is read only from the environment variable named by `token_env` (default
+//! `WA_ACCESS_TOKEN`), or, when that is unset or empty, from the file named by
+//! `WT_TOKEN_FILE` (SPEC §2). It lives in a [`Secret`] and every message built here is
+//! passed through [`Connection::redact`] as a last line of defence.
+//!
+//! Tuning knobs read from the environment (hidden: they exist so tests stay fast):
+//! - `WT_RETRY_BASE_MS`: the first retry delay in milliseconds (default 500; it doubles per
+//!   retry, with jitter, up to 30 s).
+
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::api::{
+    codes, ApiError, GraphClient, GraphConfig, ListFilter, RemoteTemplate, RequestEvent,
+    RetryPolicy, Secret, Sleeper, DEFAULT_PAGE_SIZE,
+};
+use crate::commands::Context;
+use crate::config::{Account, Config};
+use crate::error::WtError;
+use crate::plan::RemoteEntry;
+
+/// Environment variable naming a file that holds the token (SPEC §2).
+pub const TOKEN_FILE_ENV: &str = "WT_TOKEN_FILE";
+/// Graph's "object does not exist, cannot be loaded due to missing permissions" subcode of
+/// 100: a wrong WABA or template id (Graph convention; not in `meta/api.md`).
+pub const SUB_OBJECT_NOT_FOUND: u32 = 33;
+/// Hidden: first retry delay in milliseconds.
+pub const RETRY_BASE_ENV: &str = "WT_RETRY_BASE_MS";
+
+/// A client for the configured account, and what error messages need to know about it.
+pub struct Connection {
+    pub client: GraphClient,
+    pub account: Account,
+    /// `$WA_ACCESS_TOKEN` or `the file named by WT_TOKEN_FILE (…)`, for hints.
+    pub token_source: String,
+    token: Secret,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("client", &self.client)
+            .field("token_source", &self.token_source)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Resolves the account and the token and builds the client. No request is made.
+///
+/// Missing token or WABA id, or an unusable URL or token, are configuration errors (exit 2).
+pub fn connect(cx: &Context, config: &Config) -> Result<Connection, WtError> {
+    let getenv = |k: &str| cx.getenv(k);
+    let account = config.account(cx.global.env.as_deref(), &getenv)?;
+    let waba_id = account.waba_id.clone().ok_or_else(|| {
+        WtError::usage_help(
+            "no WhatsApp Business Account id is configured",
+            "set WA_WABA_ID=<id>, or `waba_id = \"<id>\"` under `[account]` in wt.toml \
+             (the id is in Meta Business Suite under WhatsApp accounts)",
+        )
+    })?;
+    let (token, token_source) = read_token(&account, &getenv)?;
+    let mut graph = GraphConfig::new(
+        account.graph_url.clone(),
+        account.api_version.clone(),
+        waba_id,
+        token.clone(),
+    );
+    graph.page_size = DEFAULT_PAGE_SIZE;
+    if let Some(ms) = getenv(RETRY_BASE_ENV).and_then(|v| v.trim().parse::<u64>().ok()) {
+        graph.retry = RetryPolicy {
+            base_delay: Duration::from_millis(ms),
+            ..RetryPolicy::default()
+        };
+    }
+    let mut client = GraphClient::new(graph).map_err(|e| {
+        let hint = match &e {
+            ApiError::InvalidArgument {
+                what: "access token",
+                ..
+            } => format!("check the token in {token_source}"),
+            ApiError::InvalidArgument { what: "WABA id", .. } => {
+                "WA_WABA_ID / `[account] waba_id` is the numeric id of the WhatsApp Business Account"
+                    .to_string()
+            }
+            _ => "check `graph_url` and `api_version` in wt.toml (or WT_GRAPH_URL, WHATSAPP_API_VERSION)".to_string(),
+        };
+        WtError::usage_help(redact_with(&token, &e.to_string()), hint)
+    })?;
+    let quiet = cx.global.quiet;
+    client = client.with_sleeper(Arc::new(ProgressSleeper { quiet }));
+    if cx.global.verbose {
+        client = client.with_observer(log_event);
+    }
+    Ok(Connection {
+        client,
+        account,
+        token_source,
+        token,
+    })
+}
+
+/// The token from `$<token_env>` or the file named by `WT_TOKEN_FILE`, and a description of
+/// where it came from (never the value).
+fn read_token(
+    account: &Account,
+    getenv: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Secret, String), WtError> {
+    let var = &account.token_env;
+    if let Some(v) = getenv(var).filter(|v| !v.is_empty()) {
+        return Ok((Secret::new(v), format!("${var}")));
+    }
+    if let Some(path) = getenv(TOKEN_FILE_ENV).filter(|p| !p.is_empty()) {
+        let source = format!("the file named by {TOKEN_FILE_ENV} ({path})");
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            WtError::usage_help(
+                format!("cannot read the token file {path} named by {TOKEN_FILE_ENV}: {e}"),
+                format!("check the path in {TOKEN_FILE_ENV}, or set ${var} instead"),
+            )
+        })?;
+        // Files usually end with a newline; a token never contains whitespace.
+        let token = text.trim();
+        if token.is_empty() {
+            return Err(WtError::usage_help(
+                format!("the token file {path} named by {TOKEN_FILE_ENV} is empty"),
+                "write the access token into it",
+            ));
+        }
+        return Ok((Secret::new(token), source));
+    }
+    Err(WtError::usage_help(
+        format!("no access token: ${var} is not set"),
+        format!(
+            "export {var}=<token> (a system-user token with the whatsapp_business_management \
+             permission), or write it to a file and set {TOKEN_FILE_ENV}=<path>; wt never takes \
+             a token on the command line"
+        ),
+    ))
+}
+
+fn redact_with(token: &Secret, text: &str) -> String {
+    let raw = token.expose();
+    if raw.is_empty() {
+        text.to_string()
+    } else {
+        text.replace(raw, "***")
+    }
+}
+
+/// `-v`: one line per HTTP exchange on stderr. Events carry no query string, so no token.
+fn log_event(e: &RequestEvent) {
+    let status = e
+        .status
+        .map_or_else(|| "no answer".to_string(), |s| s.to_string());
+    let mut line = format!(
+        "wt: {} {} → {status} in {} ms",
+        e.method,
+        e.path,
+        e.elapsed.as_millis()
+    );
+    if e.attempt > 1 {
+        line.push_str(&format!(" (attempt {})", e.attempt));
+    }
+    if let Some(err) = &e.error {
+        line.push_str(&format!(": {err}"));
+    }
+    if let Some(d) = e.retry_in {
+        line.push_str(&format!("; retrying in {} ms", d.as_millis()));
+    }
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// Sleeps between attempts and says so when the wait is long (Meta asked to slow down).
+struct ProgressSleeper {
+    quiet: bool,
+}
+
+impl Sleeper for ProgressSleeper {
+    fn sleep(&self, duration: Duration) {
+        if !self.quiet && duration >= Duration::from_secs(5) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "wt: Meta asked to slow down; waiting {} before the next call",
+                human_duration(duration)
+            );
+        }
+        std::thread::sleep(duration);
+    }
+}
+
+/// `2h 5m`, `3m 10s`, `45s`, `250ms`.
+pub fn human_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs == 0 {
+        return format!("{}ms", d.as_millis());
+    }
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    match (h, m, s) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}m"),
+        (0, m, s) => format!("{m}m {s}s"),
+        (h, 0, _) => format!("{h}h"),
+        (h, m, _) => format!("{h}h {m}m"),
+    }
+}
+
+impl Connection {
+    /// Replaces the token by `***` in `text`.
+    pub fn redact(&self, text: &str) -> String {
+        redact_with(&self.token, text)
+    }
+
+    /// Reads the templates of the account. With a few `names`, one filtered listing per name
+    /// (Meta filters by substring; the client keeps exact matches); otherwise one listing of
+    /// everything (about one call per 100 templates, `api::DEFAULT_PAGE_SIZE`).
+    pub fn fetch(
+        &self,
+        names: &BTreeSet<String>,
+        per_name: bool,
+    ) -> Result<Vec<RemoteTemplate>, ApiError> {
+        let templates = self.client.templates();
+        if per_name && !names.is_empty() {
+            let mut out = Vec::new();
+            for n in names {
+                out.extend(templates.list(&ListFilter {
+                    name: Some(n.clone()),
+                    language: None,
+                })?);
+            }
+            Ok(out)
+        } else {
+            templates.list(&ListFilter::default())
+        }
+    }
+
+    /// Turns an API failure into exit 3 with a message that says what to do. `doing` says
+    /// what wt was doing (`reading the account`, `creating order_shipped (en_US)`).
+    pub fn error(&self, doing: &str, err: &ApiError) -> WtError {
+        let (message, help) = self.describe(doing, err);
+        WtError::Remote {
+            message: self.redact(&message),
+            help: help.map(|h| self.redact(&h)),
+        }
+    }
+
+    /// Message and hint for an API failure.
+    pub fn describe(&self, doing: &str, err: &ApiError) -> (String, Option<String>) {
+        let waba = self.client.waba_id();
+        if err.is_auth_error() {
+            let summary = err
+                .meta()
+                .map_or_else(|| err.to_string(), ToString::to_string);
+            return (
+                format!("{doing}: Meta refused the access token ({summary})"),
+                Some(format!(
+                    "check the token in {}: it may be expired or revoked, or lack the \
+                     whatsapp_business_management permission on WABA {waba}",
+                    self.token_source
+                )),
+            );
+        }
+        let help = match err {
+            ApiError::ThrottledTooLong { wait, .. } => Some(format!(
+                "Meta limits calls per account (meta/api.md §7); run again in {}",
+                minutes(*wait)
+            )),
+            ApiError::Meta { error, .. }
+                if error.code == codes::INVALID_PARAMETER
+                    && error.error_subcode == Some(SUB_OBJECT_NOT_FOUND) =>
+            {
+                Some(format!(
+                    "check the WABA id {waba} (WA_WABA_ID or `[account] waba_id`) and that the \
+                     token in {} may read it",
+                    self.token_source
+                ))
+            }
+            ApiError::Network { .. } | ApiError::Timeout { .. } => Some(format!(
+                "check the network and the Graph API URL {} (`graph_url`, WT_GRAPH_URL); \
+                 wt retried before giving up",
+                self.account.graph_url
+            )),
+            ApiError::Decode { .. } => Some(
+                "Meta's API answered with something that is not its JSON, even after retries; \
+                 run again later"
+                    .to_string(),
+            ),
+            _ if err.is_throttling() => Some(
+                "Meta is rate-limiting this account (meta/api.md §7); run again later".to_string(),
+            ),
+            _ if err.is_retryable() => {
+                Some("Meta's API kept failing after retries; run again later".to_string())
+            }
+            _ => None,
+        };
+        (format!("{doing}: {err}"), help)
+    }
+}
+
+/// `run again in 42 minutes`: whole minutes, rounded up, at least 1.
+pub fn minutes(d: Duration) -> String {
+    let m = d.as_secs().div_ceil(60).max(1);
+    if m == 1 {
+        "1 minute".to_string()
+    } else {
+        format!("{m} minutes")
+    }
+}
+
+impl From<&RemoteTemplate> for RemoteEntry {
+    fn from(t: &RemoteTemplate) -> Self {
+        RemoteEntry {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            language: t.language.clone(),
+            status: t.status.as_str().to_string(),
+            category: t.category.as_str().to_string(),
+            components: t.components.clone(),
+            quality_score: t.quality_score.clone(),
+            rejected_reason: t.rejected_reason.clone(),
+        }
+    }
+}
+
+/// Whether stderr is a terminal (progress lines with `\r`).
+pub fn stderr_is_tty() -> bool {
+    std::io::stderr().is_terminal()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(token_env: &str) -> Account {
+        Account {
+            graph_url: "https://graph.facebook.com".into(),
+            api_version: "v23.0".into(),
+            waba_id: Some("1".into()),
+            token_env: token_env.into(),
+            phone_number_id: None,
+            app_id: None,
+            env_name: None,
+        }
+    }
+
+    #[test]
+    fn token_from_named_variable_then_file() {
+        let a = account("MY_TOKEN");
+        let (t, src) = read_token(&a, &|k| (k == "MY_TOKEN").then(|| "tok".to_string())).unwrap();
+        assert_eq!(t.expose(), "tok");
+        assert_eq!(src, "$MY_TOKEN");
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("token");
+        std::fs::write(&path, "file-token\n").unwrap();
+        let p = path.display().to_string();
+        let (t, src) = read_token(&a, &|k| (k == TOKEN_FILE_ENV).then(|| p.clone())).unwrap();
+        assert_eq!(t.expose(), "file-token");
+        assert!(src.contains(TOKEN_FILE_ENV));
+    }
+
+    #[test]
+    fn missing_token_names_the_variable() {
+        let err = read_token(&account("WA_ACCESS_TOKEN"), &|_| None).unwrap_err();
+        assert_eq!(err.exit_status(), crate::error::ExitStatus::Usage);
+        assert!(err.to_string().contains("$WA_ACCESS_TOKEN"), "{err}");
+    }
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(human_duration(Duration::from_millis(250)), "250ms");
+        assert_eq!(human_duration(Duration::from_secs(190)), "3m 10s");
+        assert_eq!(human_duration(Duration::from_secs(7500)), "2h 5m");
+        assert_eq!(minutes(Duration::from_secs(61)), "2 minutes");
+        assert_eq!(minutes(Duration::from_secs(10)), "1 minute");
+    }
+}
