@@ -62,7 +62,16 @@ pub enum Command {
     Lint(LintArgs),
     /// List every rule: code, name, severity and summary.
     Rules(RulesArgs),
-    /// Explain a rule (`wt explain WT003`) with a bad and a good example.
+    /// Explain a rule or a Meta error code.
+    ///
+    /// A rule (`WT003` or its name) is shown with a bad and a good example. A Meta error code
+    /// from the Graph API (`131047`, `100/2388024`, or a subcode alone: `2388024`) is shown
+    /// with its cause and fix.
+    ///
+    /// Examples:
+    ///   wt explain WT003
+    ///   wt explain 100/2388024
+    ///   wt explain 80008 --format json
     Explain(ExplainArgs),
     /// Print shell completions: `wt completions bash > /etc/bash_completion.d/wt`.
     Completions(CompletionsArgs),
@@ -107,7 +116,7 @@ pub struct RulesArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A rule code (WT003) or name (placeholder-not-sequential).
+    /// A rule code (WT003) or name, or a Meta error code (131047, 100/2388024, 2388024).
     pub code: String,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod lint;
+pub mod meta_errors;
 pub mod render;
 pub mod source;
 pub mod template;
