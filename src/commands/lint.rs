@@ -73,6 +73,7 @@ fn emit(
     let text = match format {
         LintFormat::Json => render::json::lint(report, sources),
         LintFormat::Github => render::github(report, sources),
+        LintFormat::Sarif => render::sarif::lint(report, sources, Some(&cx.cwd)),
         LintFormat::Human => {
             if cx.global.quiet {
                 let mut r = Report {
@@ -145,7 +146,12 @@ fn apply_per_file_ignores(
 
 /// Loads exactly `paths` (no templates-directory lookup) and lints them: the library entry
 /// point for tests, benchmarks and embedders.
-pub fn lint_paths(cwd: &Path, paths: &[PathBuf], options: &LintOptions, selection: &Selection) -> (Workspace, Report) {
+pub fn lint_paths(
+    cwd: &Path,
+    paths: &[PathBuf],
+    options: &LintOptions,
+    selection: &Selection,
+) -> (Workspace, Report) {
     let loaded: Vec<_> = paths
         .par_iter()
         .enumerate()

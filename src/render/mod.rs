@@ -1,6 +1,7 @@
 //! Turning findings into text: one renderer per format. Rules never print.
 
 pub mod json;
+pub mod sarif;
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -97,7 +98,7 @@ pub fn github(report: &Report, sources: &[SourceFile]) -> String {
         let src = &sources[d.file];
         let path = src.display_path();
         let (line, col) = src.line_col(d.span.start);
-        let (end_line, end_col) = github_end(src, &d.span);
+        let (end_line, end_col) = end_position(src, &d.span);
         let level = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -120,9 +121,10 @@ pub fn github(report: &Report, sources: &[SourceFile]) -> String {
     out
 }
 
-/// The last line and the column just past the span. A span that ends with a newline ends on
-/// the line of that newline, so that a one-line span keeps its columns.
-fn github_end(src: &SourceFile, span: &std::ops::Range<usize>) -> (usize, usize) {
+/// The last line of a span and the column just past its last character (1-based, characters).
+/// A span that ends with a newline ends on the line of that newline, so that a one-line span
+/// keeps its columns (GitHub and SARIF both read `endLine` as the span's last line).
+pub(crate) fn end_position(src: &SourceFile, span: &std::ops::Range<usize>) -> (usize, usize) {
     if span.end > span.start && src.text.as_bytes().get(span.end - 1) == Some(&b'\n') {
         let (line, col) = src.line_col(span.end - 1);
         (line, col + 1)
