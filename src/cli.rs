@@ -73,7 +73,19 @@ pub enum Command {
     ///   wt explain 100/2388024
     ///   wt explain 80008 --format json
     Explain(ExplainArgs),
-    /// Print shell completions: `wt completions bash > /etc/bash_completion.d/wt`.
+    /// Create wt.toml and an example template, and print the pre-commit snippet.
+    ///
+    /// Writes `wt.toml` (every setting shown, commented) and `templates/order_shipped.toml`
+    /// (a lint-clean utility template) in the current directory, then prints the lines to add
+    /// to `.pre-commit-config.yaml`. Never overwrites: if either file exists, nothing is
+    /// written and wt exits with 2.
+    Init(InitArgs),
+    /// Print shell completions.
+    ///
+    /// Examples:
+    ///   wt completions bash > ~/.local/share/bash-completion/completions/wt
+    ///   wt completions zsh > ~/.zfunc/_wt
+    ///   wt completions fish > ~/.config/fish/completions/wt.fish
     Completions(CompletionsArgs),
 }
 
@@ -128,7 +140,15 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory for template files, relative to the current directory.
+    #[arg(long, value_name = "DIR", default_value = "templates")]
+    pub templates: PathBuf,
+}
+
+#[derive(Debug, Args)]
 pub struct CompletionsArgs {
+    /// The shell to print completions for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }

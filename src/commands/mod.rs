@@ -1,6 +1,7 @@
 //! One module per subcommand; `run` dispatches. Commands return an [`ExitStatus`] for
 //! findings and a [`WtError`] for failures; only `main` prints errors.
 
+pub mod init;
 pub mod lint;
 
 use std::io::{IsTerminal, Write};
@@ -59,6 +60,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, WtError> {
         Command::Lint(args) => lint::run(&cx, &args),
         Command::Rules(args) => rules(args.format),
         Command::Explain(args) => explain(&args.code, args.format),
+        Command::Init(args) => init::run(&cx, &args),
         Command::Completions(args) => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();
