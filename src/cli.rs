@@ -24,19 +24,35 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Use this wt.toml instead of looking for one from the current directory upwards.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
     pub config: Option<PathBuf>,
     /// Use the account settings of `[env.NAME]` in wt.toml (also WT_ENV).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME",
+        help_heading = "Global options"
+    )]
     pub env: Option<String>,
     /// When to use colours (NO_COLOR is honoured with `auto`).
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Global options")]
     pub color: ColorChoice,
     /// Print only what matters: no summary line, no progress.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Global options"
+    )]
     pub quiet: bool,
     /// Say more about what wt is doing (on stderr).
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     pub verbose: bool,
 }
 
@@ -55,10 +71,7 @@ pub enum Command {
     /// Given files (as pre-commit passes them), wt still loads the whole templates directory
     /// for rules that compare templates, but reports only on the files given.
     ///
-    /// Examples:
-    ///   wt lint
-    ///   wt lint templates/order_shipped.toml --format json
-    ///   wt lint --select WT0 --ignore WT009
+    #[command(after_long_help = LINT_EXAMPLES)]
     Lint(LintArgs),
     /// List every rule: code, name, severity and summary.
     Rules(RulesArgs),
@@ -67,11 +80,7 @@ pub enum Command {
     /// A rule (`WT003` or its name) is shown with a bad and a good example. A Meta error code
     /// from the Graph API (`131047`, `100/2388024`, or a subcode alone: `2388024`) is shown
     /// with its cause and fix.
-    ///
-    /// Examples:
-    ///   wt explain WT003
-    ///   wt explain 100/2388024
-    ///   wt explain 80008 --format json
+    #[command(after_long_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
     /// Create wt.toml and an example template, and print the pre-commit snippet.
     ///
@@ -81,13 +90,31 @@ pub enum Command {
     /// written and wt exits with 2.
     Init(InitArgs),
     /// Print shell completions.
-    ///
-    /// Examples:
-    ///   wt completions bash > ~/.local/share/bash-completion/completions/wt
-    ///   wt completions zsh > ~/.zfunc/_wt
-    ///   wt completions fish > ~/.config/fish/completions/wt.fish
+    #[command(after_long_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
 }
+
+// Examples go after the options and keep their line breaks (a doc comment would be rewrapped).
+const LINT_EXAMPLES: &str = "\
+Examples:
+  wt lint
+  wt lint templates/order_shipped.toml --format json
+  wt lint --select WT0 --ignore WT009
+  wt lint --format github        # annotations in a GitHub Actions job
+  wt lint --format sarif > wt.sarif";
+
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  wt explain WT003
+  wt explain 100/2388024
+  wt explain 2388024
+  wt explain 80008 --format json";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  wt completions bash > ~/.local/share/bash-completion/completions/wt
+  wt completions zsh > ~/.zfunc/_wt
+  wt completions fish > ~/.config/fish/completions/wt.fish";
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
@@ -111,7 +138,7 @@ pub struct LintArgs {
 pub enum LintFormat {
     /// Reports with source excerpts, for people.
     Human,
-    /// SPEC §5 JSON.
+    /// One JSON object: version, summary, diagnostics.
     Json,
     /// GitHub Actions workflow commands: annotations on the pull request.
     Github,
@@ -127,6 +154,7 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }
@@ -135,6 +163,7 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// A rule code (WT003) or name, or a Meta error code (131047, 100/2388024, 2388024).
     pub code: String,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }
