@@ -692,6 +692,37 @@ fn no_color_means_no_escape_codes() {
     assert!(!has_escape(&err.stderr), "{}", err.stderr);
 }
 
+#[test]
+fn lint_with_an_unknown_env_exits_2_and_names_the_known_ones() {
+    let p = Project::new();
+    p.write(
+        "wt.toml",
+        "templates = \"templates\"\n[env.staging]\nwaba_id = \"2\"\n[env.prod]\nwaba_id = \"3\"\n",
+    );
+    p.write("templates/appointment_reminder.toml", APPOINTMENT);
+    let out = p.wt(&["--env", "stagng", "lint"]);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("unknown environment `stagng`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("wt.toml defines: prod, staging"),
+        "{}",
+        out.stderr
+    );
+    // `--env` is global: after the subcommand too.
+    p.wt(&["lint", "--env", "nope"]).expect_code(2);
+    p.wt(&["lint", "--env", "staging"]).expect_code(0);
+    // An ambient WT_ENV does not break offline linting.
+    let out = p.wt_env(
+        &["--color", "never", "lint"],
+        &[("WT_ENV", "other-project")],
+    );
+    out.expect_code(0);
+}
+
 // --- pre-commit ------------------------------------------------------------------------------
 
 /// The hook as `.pre-commit-hooks.yaml` declares it (a tiny reader for its flat keys).

@@ -7,7 +7,7 @@ pub mod lint;
 use std::io::{IsTerminal, Write};
 
 use crate::cli::{Cli, ColorChoice, Command, Format};
-use crate::config::Config;
+use crate::config::{Account, Config};
 use crate::error::{ExitStatus, WtError};
 use crate::lint::rules::{all_rules, find};
 use crate::meta_errors;
@@ -21,6 +21,12 @@ pub struct Context {
 impl Context {
     pub fn config(&self) -> Result<Config, WtError> {
         Config::load(self.global.config.as_deref(), &self.cwd)
+    }
+
+    /// Where to reach Meta: `--env`, then `WT_ENV`, picks an `[env.NAME]` of wt.toml; each key
+    /// resolves flag > environment variable > wt.toml > default (`Config::account`).
+    pub fn account(&self, config: &Config) -> Result<Account, WtError> {
+        config.account(self.global.env.as_deref(), &|k| std::env::var(k).ok())
     }
 
     /// Colour for stdout, from `--color`, `NO_COLOR` and whether stdout is a terminal.
