@@ -231,7 +231,7 @@ fn explain_meta(
             out.push_str(entry.cause.trim());
             out.push_str("\n\n## Fix\n");
             out.push_str(entry.fix.trim());
-            out.push_str("\n");
+            out.push('\n');
             if !subcodes.is_empty() {
                 let list: Vec<String> = subcodes
                     .iter()
