@@ -61,14 +61,17 @@ pub fn catalogue() -> &'static [MetaErrorInfo] {
 }
 
 /// The entry for an error Meta returned: the exact (code, subcode), else the code's general
-/// entry (a subcode wt does not know still gets the code's advice).
+/// entry (a subcode wt does not know still gets the code's advice), else for 201–299 the
+/// entry of 200 (permission errors; api.md §5.2 treats the range alike).
 pub fn explain(code: i64, subcode: Option<i64>) -> Option<&'static MetaErrorInfo> {
-    let all = catalogue();
-    all.iter()
-        .find(|e| e.code == code && e.subcode == subcode)
-        .or_else(|| {
-            subcode.and_then(|_| all.iter().find(|e| e.code == code && e.subcode.is_none()))
-        })
+    exact(code, subcode)
+        .or_else(|| subcode.and_then(|_| exact(code, None)))
+        .or_else(|| range_fallback(code).and_then(|c| exact(c, None)))
+}
+
+/// The code whose entry stands for a range of codes without entries of their own.
+pub fn range_fallback(code: i64) -> Option<i64> {
+    (201..=299).contains(&code).then_some(200)
 }
 
 /// Exactly (code, subcode), without falling back to the code's general entry.
@@ -172,6 +175,109 @@ mod tests {
         assert!(subcodes_of(100).contains(&2388024));
     }
 
+    /// Every code and code/subcode of meta/api.md §5 (5.2 template management, 5.3
+    /// throttling, 5.4 send time, and the codes 5.5/5.6 name), copied from the fact sheet.
+    #[test]
+    fn covers_every_code_of_api_md_section_5() {
+        let section_5: &[(i64, Option<i64>)] = &[
+            // §5.2
+            (100, None),
+            (100, Some(2388024)),
+            (100, Some(2388023)),
+            (100, Some(2388019)),
+            (100, Some(2388039)),
+            (100, Some(2388040)),
+            (100, Some(2388043)),
+            (100, Some(2388046)),
+            (100, Some(2388047)),
+            (100, Some(2388049)),
+            (100, Some(2388072)),
+            (100, Some(2388073)),
+            (100, Some(2388155)),
+            (100, Some(2388293)),
+            (100, Some(2388299)),
+            (100, Some(2593002)),
+            (192, None),
+            (200002, Some(2388109)),
+            (200, None),
+            (10, None),
+            (3, None),
+            (190, None),
+            (368, None),
+            (131031, None),
+            (131064, None),
+            // §5.3
+            (4, None),
+            (17, None),
+            (32, None),
+            (613, None),
+            (80007, None),
+            (80008, None),
+            (341, None),
+            // §5.4
+            (132000, None),
+            (132001, None),
+            (132005, None),
+            (132007, None),
+            (132012, None),
+            (132015, None),
+            (132016, None),
+            (132018, None),
+            (131009, None),
+            (131008, None),
+            // §5.5 and §5.6
+            (0, None),
+            (1, None),
+            (2, None),
+            (130429, None),
+            (131000, None),
+            (131016, None),
+            (133004, None),
+        ];
+        let missing: Vec<String> = section_5
+            .iter()
+            .filter(|(c, s)| exact(*c, *s).is_none())
+            .map(|(c, s)| s.map_or(c.to_string(), |s| format!("{c}/{s}")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "not in data/meta_errors.toml: {missing:?}"
+        );
+        // "10, 200–299 permission denied" and "190 (+ subcodes 458–467)": every code of the
+        // ranges gets an answer.
+        for code in 200..=299 {
+            assert!(explain(code, None).is_some(), "{code}");
+        }
+        for sub in 458..=467 {
+            assert_eq!(
+                explain(190, Some(sub)).map(|e| e.code),
+                Some(190),
+                "190/{sub}"
+            );
+        }
+        // Retryability follows §5.6.
+        for code in [1, 2, 4, 17, 613, 80007, 80008, 341, 131000, 131016, 133004] {
+            assert!(
+                explain(code, None).is_some_and(|e| e.retryable),
+                "{code} is retryable"
+            );
+        }
+        for (code, sub) in [
+            (100, Some(2388024)),
+            (192, None),
+            (3, None),
+            (10, None),
+            (190, None),
+            (368, None),
+            (132001, None),
+        ] {
+            assert!(
+                explain(code, sub).is_some_and(|e| !e.retryable),
+                "{code} is not retryable"
+            );
+        }
+    }
+
     #[test]
     fn parses_what_users_type() {
         assert_eq!(parse_query("131047"), Some((131047, None)));
@@ -195,7 +301,7 @@ mod tests {
     #[test]
     fn suggests_a_near_code() {
         assert_eq!(suggest("131074").as_deref(), Some("131047"));
-        assert_eq!(suggest("132002").as_deref(), Some("132001"));
+        assert_eq!(suggest("80080").as_deref(), Some("80008"));
         assert_eq!(suggest("5"), None);
     }
 }

@@ -1015,6 +1015,26 @@ fn explain_rule_and_meta_codes() {
         }
         assert!(json["retryable"].is_boolean());
     }
+    // A code of the 200–299 range is explained with 200's entry, and says so.
+    let out = p.wt(&["explain", "250"]);
+    out.expect_code(0);
+    assert!(
+        out.stdout.starts_with("Meta error 200 — "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("code 250 has no entry of its own"),
+        "{}",
+        out.stdout
+    );
+    // Human output is wrapped for a terminal.
+    assert!(
+        out.stdout.lines().all(|l| l.chars().count() <= 100),
+        "{}",
+        out.stdout
+    );
+
     let json = p.wt(&["explain", "WT003", "--format", "json"]).json();
     assert_eq!(
         (&json["kind"], &json["code"]),

@@ -191,9 +191,14 @@ fn explain_meta(
         })?,
         None => match meta_errors::exact(code, None) {
             Some(e) => e,
-            // A subcode alone (`wt explain 2388024`): subcodes are unique in practice.
-            None => *meta_errors::by_subcode(code)
+            // A subcode alone (`wt explain 2388024`): subcodes are unique in practice; then
+            // a code of a range that shares one entry (201–299 → 200).
+            None => meta_errors::by_subcode(code)
                 .first()
+                .copied()
+                .or_else(|| {
+                    meta_errors::range_fallback(code).and_then(|c| meta_errors::exact(c, None))
+                })
                 .ok_or_else(|| unknown_meta(query))?,
         },
     };
@@ -217,6 +222,12 @@ fn explain_meta(
         }
         Format::Human => {
             let mut out = format!("Meta error {} — {}\n", entry.key(), entry.title);
+            if subcode.is_none() && entry.code != code && entry.subcode != Some(code) {
+                out.push_str(&format!(
+                    "(code {code} has no entry of its own: it is explained with {})\n",
+                    entry.key()
+                ));
+            }
             let mut facts = Vec::new();
             if let Some(s) = entry.http_status {
                 facts.push(format!("HTTP {s}"));
@@ -228,26 +239,45 @@ fn explain_meta(
             });
             out.push_str(&facts.join(" · "));
             out.push_str("\n\n## Cause\n");
-            out.push_str(entry.cause.trim());
+            out.push_str(&wrap(entry.cause.trim(), EXPLAIN_WIDTH));
             out.push_str("\n\n## Fix\n");
-            out.push_str(entry.fix.trim());
+            out.push_str(&wrap(entry.fix.trim(), EXPLAIN_WIDTH));
             out.push('\n');
             if !subcodes.is_empty() {
                 let list: Vec<String> = subcodes
                     .iter()
                     .map(|s| format!("{}/{s}", entry.code))
                     .collect();
-                out.push_str(&format!(
-                    "\n## Subcodes\n{} (`wt explain {}`)\n",
-                    list.join(", "),
-                    list[0]
-                ));
+                let line = format!("{} (`wt explain {}`)", list.join(", "), list[0]);
+                out.push_str(&format!("\n## Subcodes\n{}\n", wrap(&line, EXPLAIN_WIDTH)));
             }
             out.push_str(&format!("\nSource: {}\n", entry.source));
             print(&out)?;
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// The width of `wt explain`'s paragraphs: the rule docs are wrapped at about this width too.
+const EXPLAIN_WIDTH: usize = 92;
+
+/// Greedy word wrap of one paragraph (words longer than `width` stay whole).
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if line_len > 0 && line_len + 1 + n > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += n;
+    }
+    out
 }
 
 fn unknown_meta(query: &str) -> WtError {
@@ -258,4 +288,19 @@ fn unknown_meta(query: &str) -> WtError {
             None => "wt explains the Graph API errors of template management, throttling and sending (`wt explain 100/2388024`); rules are `wt explain WT003`".to_string(),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_is_greedy_and_keeps_long_words() {
+        assert_eq!(wrap("aa bb cc dd", 5), "aa bb\ncc dd");
+        assert_eq!(
+            wrap("a https://very.long/url b", 5),
+            "a\nhttps://very.long/url\nb"
+        );
+        assert_eq!(wrap("", 5), "");
+    }
 }
