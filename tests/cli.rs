@@ -723,6 +723,54 @@ fn lint_with_an_unknown_env_exits_2_and_names_the_known_ones() {
     out.expect_code(0);
 }
 
+/// On a terminal, `auto` colours, and `NO_COLOR` or `--color never` turn it off. The terminal
+/// is a pty from util-linux `script`; the test is skipped where `script` is missing.
+#[test]
+fn no_color_on_a_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` to run wt on a pty");
+        return;
+    }
+    let p = Project::new();
+    p.write("templates/order_gap.toml", GAP);
+    let on_pty = |args: &str, env: &[(&str, &str)]| -> Out {
+        let cmdline = format!("'{}' {args}", env!("CARGO_BIN_EXE_wt"));
+        let mut cmd = Command::new("script");
+        cmd.current_dir(p.path())
+            .args(["-qec", &cmdline, "/dev/null"])
+            .env("COLUMNS", "100");
+        for v in WT_VARS {
+            cmd.env_remove(v);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run script");
+        Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    };
+    let auto = on_pty("lint", &[]);
+    auto.expect_code(1);
+    assert!(
+        has_escape(&auto.stdout),
+        "a terminal gets colours: {auto:?}"
+    );
+    for (args, env) in [
+        ("lint", &[("NO_COLOR", "1")][..]),
+        ("--color never lint", &[][..]),
+    ] {
+        let out = on_pty(args, env);
+        out.expect_code(1);
+        assert!(out.stdout.contains("WT003"), "{out:?}");
+        assert!(!has_escape(&out.stdout), "{args} {env:?}: {out:?}");
+    }
+    // An empty NO_COLOR does not count (no-color.org).
+    assert!(has_escape(&on_pty("lint", &[("NO_COLOR", "")]).stdout));
+}
+
 // --- pre-commit ------------------------------------------------------------------------------
 
 /// The hook as `.pre-commit-hooks.yaml` declares it (a tiny reader for its flat keys).
