@@ -24,19 +24,35 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Use this wt.toml instead of looking for one from the current directory upwards.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
     pub config: Option<PathBuf>,
     /// Use the account settings of `[env.NAME]` in wt.toml (also WT_ENV).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME",
+        help_heading = "Global options"
+    )]
     pub env: Option<String>,
     /// When to use colours (NO_COLOR is honoured with `auto`).
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Global options")]
     pub color: ColorChoice,
     /// Print only what matters: no summary line, no progress.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Global options"
+    )]
     pub quiet: bool,
     /// Say more about what wt is doing (on stderr).
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     pub verbose: bool,
 }
 
@@ -55,16 +71,18 @@ pub enum Command {
     /// Given files (as pre-commit passes them), wt still loads the whole templates directory
     /// for rules that compare templates, but reports only on the files given.
     ///
-    /// Examples:
-    ///   wt lint
-    ///   wt lint templates/order_shipped.toml --format json
-    ///   wt lint --select WT0 --ignore WT009
+    #[command(after_long_help = LINT_EXAMPLES)]
     Lint(LintArgs),
     /// List every rule: code, name, severity and summary.
     Rules(RulesArgs),
-    /// Explain a rule (`wt explain WT003`) with a bad and a good example.
+    /// Explain a rule or a Meta error code.
+    ///
+    /// A rule (`WT003` or its name) is shown with a bad and a good example. A Meta error code
+    /// from the Graph API (`131047`, `100/2388024`, or a subcode alone: `2388024`) is shown
+    /// with its cause and fix.
+    #[command(after_long_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
-    /// Show what `wt sync` would change in the account, per (name, language).
+    /// Show what `wt sync` would change in the account, per (name, language)
     ///
     /// Reads every template of the account once (about one API call per 100 templates) and
     /// compares it with the files: `+ create`, `~ update` (with a diff of each changed
@@ -84,7 +102,7 @@ pub enum Command {
     ///   wt plan --exit-code          # exit 1 when sync has something to do (CI drift check)
     #[command(verbatim_doc_comment)]
     Plan(PlanArgs),
-    /// Create, edit and (with --prune) delete templates so the account matches the files.
+    /// Create, edit and (with --prune) delete templates so the account matches the files
     ///
     /// Runs `wt lint` first and submits nothing while any template has a lint error. Then
     /// reads the account once, and per (name, language): creates what is missing, edits what
@@ -104,7 +122,7 @@ pub enum Command {
     ///   wt sync order_shipped --prune
     #[command(verbatim_doc_comment)]
     Sync(SyncArgs),
-    /// Show the review status of templates in the account, and wait for review with --wait.
+    /// Show the review status of templates in the account, and wait for review with --wait
     ///
     /// One row per (name, language) of the template files (or of the NAMEs given): id,
     /// status, category (marked `*` when Meta files it differently from the file), quality
@@ -124,9 +142,39 @@ pub enum Command {
     ///   wt status --wait --timeout 2h --interval 1m
     #[command(verbatim_doc_comment)]
     Status(StatusArgs),
-    /// Print shell completions: `wt completions bash > /etc/bash_completion.d/wt`.
+    /// Create wt.toml and an example template, and print the pre-commit snippet.
+    ///
+    /// Writes `wt.toml` (every setting shown, commented) and `templates/order_shipped.toml`
+    /// (a lint-clean utility template) in the current directory, then prints the lines to add
+    /// to `.pre-commit-config.yaml`. Never overwrites: if either file exists, nothing is
+    /// written and wt exits with 2.
+    Init(InitArgs),
+    /// Print shell completions.
+    #[command(after_long_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
 }
+
+// Examples go after the options and keep their line breaks (a doc comment would be rewrapped).
+const LINT_EXAMPLES: &str = "\
+Examples:
+  wt lint
+  wt lint templates/order_shipped.toml --format json
+  wt lint --select WT0 --ignore WT009
+  wt lint --format github        # annotations in a GitHub Actions job
+  wt lint --format sarif > wt.sarif";
+
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  wt explain WT003
+  wt explain 100/2388024
+  wt explain 2388024
+  wt explain 80008 --format json";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  wt completions bash > ~/.local/share/bash-completion/completions/wt
+  wt completions zsh > ~/.zfunc/_wt
+  wt completions fish > ~/.config/fish/completions/wt.fish";
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
@@ -257,9 +305,14 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LintFormat {
+    /// Reports with source excerpts, for people.
     Human,
+    /// One JSON object: version, summary, diagnostics.
     Json,
+    /// GitHub Actions workflow commands: annotations on the pull request.
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -270,20 +323,30 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A rule code (WT003) or name (placeholder-not-sequential).
+    /// A rule code (WT003) or name, or a Meta error code (131047, 100/2388024, 2388024).
     pub code: String,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }
 
 #[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory for template files, relative to the current directory.
+    #[arg(long, value_name = "DIR", default_value = "templates")]
+    pub templates: PathBuf,
+}
+
+#[derive(Debug, Args)]
 pub struct CompletionsArgs {
+    /// The shell to print completions for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }

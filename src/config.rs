@@ -249,3 +249,186 @@ impl Config {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ExitStatus;
+    use std::collections::HashMap;
+
+    const FILE: &str = r#"
+[account]
+waba_id = "100"
+api_version = "v22.0"
+graph_url = "https://file.example"
+phone_number_id = "555"
+
+[env.staging]
+waba_id = "200"
+token_env = "WA_STAGING_TOKEN"
+graph_url = "https://staging.example"
+
+[env.prod]
+waba_id = "300"
+"#;
+
+    /// A project directory holding `text` as its wt.toml, loaded the way commands load it.
+    fn load(text: &str) -> (tempfile::TempDir, Config) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(CONFIG_FILE), text).expect("write wt.toml");
+        let sub = dir.path().join("templates");
+        std::fs::create_dir(&sub).expect("mkdir");
+        // Looked up from a subdirectory: the upward search finds it.
+        let config = Config::load(None, &sub).expect("wt.toml loads");
+        (dir, config)
+    }
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    fn account(config: &Config, flag: Option<&str>, env: &[(&str, &str)]) -> Account {
+        config.account(flag, &vars(env)).expect("resolves")
+    }
+
+    #[test]
+    fn defaults_without_a_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = Config::load(None, dir.path()).expect("no wt.toml is fine");
+        assert!(
+            config.path.is_none()
+                || !config
+                    .path
+                    .as_ref()
+                    .is_some_and(|p| p.starts_with(dir.path()))
+        );
+        let a = account(&Config::default(), None, &[]);
+        assert_eq!(a.graph_url, DEFAULT_GRAPH_URL);
+        assert_eq!(a.api_version, DEFAULT_API_VERSION);
+        assert_eq!(a.token_env, DEFAULT_TOKEN_ENV);
+        assert_eq!(
+            (a.waba_id, a.phone_number_id, a.env_name),
+            (None, None, None)
+        );
+    }
+
+    #[test]
+    fn file_account_without_an_environment() {
+        let (_d, config) = load(FILE);
+        let a = account(&config, None, &[]);
+        assert_eq!(a.waba_id.as_deref(), Some("100"));
+        assert_eq!(a.graph_url, "https://file.example");
+        assert_eq!(a.api_version, "v22.0");
+        assert_eq!(
+            a.token_env, DEFAULT_TOKEN_ENV,
+            "default when neither table sets it"
+        );
+        assert_eq!(a.env_name, None);
+    }
+
+    #[test]
+    fn environment_overrides_account_key_by_key() {
+        let (_d, config) = load(FILE);
+        let a = account(&config, Some("staging"), &[]);
+        assert_eq!(a.env_name.as_deref(), Some("staging"));
+        assert_eq!(a.waba_id.as_deref(), Some("200"));
+        assert_eq!(a.token_env, "WA_STAGING_TOKEN");
+        assert_eq!(a.graph_url, "https://staging.example");
+        // Keys the environment does not set come from [account], then the default.
+        assert_eq!(a.api_version, "v22.0");
+        assert_eq!(a.phone_number_id.as_deref(), Some("555"));
+        let p = account(&config, Some("prod"), &[]);
+        assert_eq!(p.waba_id.as_deref(), Some("300"));
+        assert_eq!(p.graph_url, "https://file.example");
+        assert_eq!(p.token_env, DEFAULT_TOKEN_ENV);
+    }
+
+    #[test]
+    fn env_name_precedence_flag_then_wt_env_then_none() {
+        let (_d, config) = load(FILE);
+        // WT_ENV alone chooses.
+        let a = account(&config, None, &[("WT_ENV", "staging")]);
+        assert_eq!(a.env_name.as_deref(), Some("staging"));
+        assert_eq!(a.waba_id.as_deref(), Some("200"));
+        // The flag beats WT_ENV.
+        let a = account(&config, Some("prod"), &[("WT_ENV", "staging")]);
+        assert_eq!(a.env_name.as_deref(), Some("prod"));
+        assert_eq!(a.waba_id.as_deref(), Some("300"));
+        // An empty WT_ENV is unset (as `WT_ENV= wt …` means).
+        let a = account(&config, None, &[("WT_ENV", "")]);
+        assert_eq!(a.env_name, None);
+        assert_eq!(a.waba_id.as_deref(), Some("100"));
+    }
+
+    #[test]
+    fn variables_beat_the_file_and_the_environment_table() {
+        let (_d, config) = load(FILE);
+        let env = [
+            ("WA_WABA_ID", "900"),
+            ("WT_GRAPH_URL", "http://127.0.0.1:9"),
+            ("WHATSAPP_API_VERSION", "v25.0"),
+            ("WA_PHONE_NUMBER_ID", "777"),
+            ("WA_APP_ID", "888"),
+        ];
+        for flag in [None, Some("staging")] {
+            let a = account(&config, flag, &env);
+            assert_eq!(a.waba_id.as_deref(), Some("900"), "{flag:?}");
+            assert_eq!(a.graph_url, "http://127.0.0.1:9", "{flag:?}");
+            assert_eq!(a.api_version, "v25.0", "{flag:?}");
+            assert_eq!(a.phone_number_id.as_deref(), Some("777"), "{flag:?}");
+            assert_eq!(a.app_id.as_deref(), Some("888"), "{flag:?}");
+        }
+        // token_env has no variable of its own: the table decides which variable holds the
+        // token, so a token variable set for another environment is never picked up.
+        let a = account(&config, Some("staging"), &[("WA_ACCESS_TOKEN", "x")]);
+        assert_eq!(a.token_env, "WA_STAGING_TOKEN");
+        // Empty variables count as unset.
+        let a = account(&config, None, &[("WA_WABA_ID", ""), ("WT_GRAPH_URL", "")]);
+        assert_eq!(a.waba_id.as_deref(), Some("100"));
+        assert_eq!(a.graph_url, "https://file.example");
+    }
+
+    #[test]
+    fn unknown_environment_is_a_usage_error_listing_the_known_ones() {
+        let (_d, config) = load(FILE);
+        for (flag, env) in [(Some("stagng"), vec![]), (None, vec![("WT_ENV", "qa")])] {
+            let err = config.account(flag, &vars(&env)).expect_err("unknown env");
+            assert_eq!(err.exit_status(), ExitStatus::Usage);
+            assert_eq!(err.exit_status().code(), 2);
+            let WtError::Usage { message, help } = &err else {
+                panic!("a usage error: {err:?}");
+            };
+            assert!(message.contains(flag.unwrap_or("qa")), "{message}");
+            assert_eq!(help.as_deref(), Some("wt.toml defines: prod, staging"));
+        }
+        // Without any [env.*] table, the help says how to define one.
+        let (_d, bare) = load("[account]\nwaba_id = \"1\"\n");
+        let err = bare
+            .account(Some("staging"), &vars(&[]))
+            .expect_err("unknown env");
+        let WtError::Usage { help, .. } = &err else {
+            panic!("a usage error: {err:?}");
+        };
+        assert!(
+            help.as_deref().is_some_and(|h| h.contains("[env.<name>]")),
+            "{help:?}"
+        );
+    }
+
+    #[test]
+    fn an_environment_table_rejects_unknown_keys() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "[env.staging]\nwaba = \"1\"\n",
+        )
+        .expect("write");
+        let err = Config::load(None, dir.path()).expect_err("typo in an env table");
+        assert_eq!(err.exit_status(), ExitStatus::Usage);
+        assert!(err.to_string().contains("waba"), "{err}");
+    }
+}

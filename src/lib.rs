@@ -13,6 +13,7 @@ pub mod config;
 pub mod convert;
 pub mod error;
 pub mod lint;
+pub mod meta_errors;
 pub mod plan;
 pub mod pull;
 pub mod render;

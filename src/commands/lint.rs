@@ -18,6 +18,12 @@ use crate::template::{self, MAX_FILE_BYTES};
 
 pub fn run(cx: &Context, args: &LintArgs) -> Result<ExitStatus, WtError> {
     let config = cx.config()?;
+    // Lint is offline and needs no account, but an explicit `--env` must still name an
+    // environment of wt.toml: a typo is reported by the first command it is given to, not
+    // by the sync that runs later. (An ambient WT_ENV is checked by the commands that use it.)
+    if cx.global.env.is_some() {
+        cx.account(&config)?;
+    }
     let (ws, report_only) = load_workspace(cx, &config, &args.paths)?;
     let select: Vec<String> = if args.select.is_empty() {
         config.file.lint.select.clone().unwrap_or_default()
@@ -73,6 +79,7 @@ fn emit(
     let text = match format {
         LintFormat::Json => render::json::lint(report, sources),
         LintFormat::Github => render::github(report, sources),
+        LintFormat::Sarif => render::sarif::lint(report, sources, Some(&cx.cwd)),
         LintFormat::Human => {
             if cx.global.quiet {
                 let mut r = Report {

@@ -1,6 +1,7 @@
 //! One module per subcommand; `run` dispatches. Commands return an [`ExitStatus`] for
 //! findings and a [`WtError`] for failures; only `main` prints errors.
 
+pub mod init;
 pub mod lint;
 pub mod remote;
 pub mod status;
@@ -9,9 +10,10 @@ pub mod sync;
 use std::io::{IsTerminal, Write};
 
 use crate::cli::{Cli, ColorChoice, Command, Format};
-use crate::config::Config;
+use crate::config::{Account, Config};
 use crate::error::{ExitStatus, WtError};
 use crate::lint::rules::{all_rules, find};
+use crate::meta_errors;
 
 /// What every command may need: flags, the working directory and the environment.
 pub struct Context {
@@ -27,6 +29,12 @@ impl Context {
     /// Reads an environment variable (empty counts as unset where it matters to callers).
     pub fn getenv(&self, key: &str) -> Option<String> {
         std::env::var(key).ok()
+    }
+
+    /// Where to reach Meta: `--env`, then `WT_ENV`, picks an `[env.NAME]` of wt.toml; each key
+    /// resolves flag > environment variable > wt.toml > default (`Config::account`).
+    pub fn account(&self, config: &Config) -> Result<Account, WtError> {
+        config.account(self.global.env.as_deref(), &|k| self.getenv(k))
     }
 
     /// Colour for stdout, from `--color`, `NO_COLOR` and whether stdout is a terminal.
@@ -69,6 +77,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, WtError> {
         Command::Status(args) => status::run(&cx, &args),
         Command::Rules(args) => rules(args.format),
         Command::Explain(args) => explain(&args.code, args.format),
+        Command::Init(args) => init::run(&cx, &args),
         Command::Completions(args) => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();
@@ -125,7 +134,12 @@ fn rules(format: Format) -> Result<ExitStatus, WtError> {
     Ok(ExitStatus::Success)
 }
 
+/// `wt explain CODE`: a rule (`WT003`, `placeholder-not-sequential`) or a Meta error code
+/// (`131047`, `100/2388024`, or a subcode alone: `2388024`).
 fn explain(code: &str, format: Format) -> Result<ExitStatus, WtError> {
+    if let Some((c, sub)) = meta_errors::parse_query(code) {
+        return explain_meta(code.trim(), c, sub, format);
+    }
     let Some(rule) = find(code) else {
         let codes: Vec<&str> = all_rules().iter().map(|r| r.code).collect();
         let close = crate::template::suggest(&code.to_ascii_uppercase(), &codes);
@@ -133,15 +147,16 @@ fn explain(code: &str, format: Format) -> Result<ExitStatus, WtError> {
             format!("unknown rule `{code}`"),
             match close {
                 Some(c) => format!("did you mean `{c}`? `wt rules` lists every rule"),
-                None => "`wt rules` lists every rule".to_string(),
+                None => "`wt rules` lists every rule; Meta error codes are numbers (`wt explain 131047`, `wt explain 100/2388024`)".to_string(),
             },
         ));
     };
     match format {
         Format::Json => {
             let v = serde_json::json!({
-                "version": 1, "code": rule.code, "name": rule.name, "severity": rule.severity,
-                "family": rule.family, "summary": rule.summary, "explanation": rule.explanation(),
+                "version": 1, "kind": "rule", "code": rule.code, "name": rule.name,
+                "severity": rule.severity, "family": rule.family, "summary": rule.summary,
+                "explanation": rule.explanation(),
             });
             print(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"))?;
         }
@@ -157,4 +172,146 @@ fn explain(code: &str, format: Format) -> Result<ExitStatus, WtError> {
         }
     }
     Ok(ExitStatus::Success)
+}
+
+fn explain_meta(
+    query: &str,
+    code: i64,
+    subcode: Option<i64>,
+    format: Format,
+) -> Result<ExitStatus, WtError> {
+    let entry = match subcode {
+        Some(sub) => meta_errors::exact(code, Some(sub)).ok_or_else(|| {
+            let known = meta_errors::subcodes_of(code);
+            if meta_errors::exact(code, None).is_some() || !known.is_empty() {
+                let list: Vec<String> = known.iter().map(|s| format!("{code}/{s}")).collect();
+                WtError::usage_help(
+                    format!("unknown Meta error subcode {sub} of code {code}"),
+                    if list.is_empty() {
+                        format!("`wt explain {code}` explains the code itself")
+                    } else {
+                        format!(
+                            "known: {}; `wt explain {code}` explains the code itself",
+                            list.join(", ")
+                        )
+                    },
+                )
+            } else {
+                unknown_meta(query)
+            }
+        })?,
+        None => match meta_errors::exact(code, None) {
+            Some(e) => e,
+            // A subcode alone (`wt explain 2388024`): subcodes are unique in practice; then
+            // a code of a range that shares one entry (201–299 → 200).
+            None => meta_errors::by_subcode(code)
+                .first()
+                .copied()
+                .or_else(|| {
+                    meta_errors::range_fallback(code).and_then(|c| meta_errors::exact(c, None))
+                })
+                .ok_or_else(|| unknown_meta(query))?,
+        },
+    };
+    let subcodes = if entry.subcode.is_none() {
+        meta_errors::subcodes_of(entry.code)
+    } else {
+        Vec::new()
+    };
+    match format {
+        Format::Json => {
+            let mut v = serde_json::json!({
+                "version": 1, "kind": "meta_error", "key": entry.key(),
+            });
+            if let (Some(obj), Ok(serde_json::Value::Object(fields))) =
+                (v.as_object_mut(), serde_json::to_value(entry))
+            {
+                obj.extend(fields);
+                obj.insert("subcodes".into(), serde_json::json!(subcodes));
+            }
+            print(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"))?;
+        }
+        Format::Human => {
+            let mut out = format!("Meta error {} — {}\n", entry.key(), entry.title);
+            if subcode.is_none() && entry.code != code && entry.subcode != Some(code) {
+                out.push_str(&format!(
+                    "(code {code} has no entry of its own: it is explained with {})\n",
+                    entry.key()
+                ));
+            }
+            let mut facts = Vec::new();
+            if let Some(s) = entry.http_status {
+                facts.push(format!("HTTP {s}"));
+            }
+            facts.push(if entry.retryable {
+                "retryable: wt retries it with backoff".to_string()
+            } else {
+                "not retryable: the request must change".to_string()
+            });
+            out.push_str(&facts.join(" · "));
+            out.push_str("\n\n## Cause\n");
+            out.push_str(&wrap(entry.cause.trim(), EXPLAIN_WIDTH));
+            out.push_str("\n\n## Fix\n");
+            out.push_str(&wrap(entry.fix.trim(), EXPLAIN_WIDTH));
+            out.push('\n');
+            if !subcodes.is_empty() {
+                let list: Vec<String> = subcodes
+                    .iter()
+                    .map(|s| format!("{}/{s}", entry.code))
+                    .collect();
+                let line = format!("{} (`wt explain {}`)", list.join(", "), list[0]);
+                out.push_str(&format!("\n## Subcodes\n{}\n", wrap(&line, EXPLAIN_WIDTH)));
+            }
+            out.push_str(&format!("\nSource: {}\n", entry.source));
+            print(&out)?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// The width of `wt explain`'s paragraphs: the rule docs are wrapped at about this width too.
+const EXPLAIN_WIDTH: usize = 92;
+
+/// Greedy word wrap of one paragraph (words longer than `width` stay whole).
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if line_len > 0 && line_len + 1 + n > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += n;
+    }
+    out
+}
+
+fn unknown_meta(query: &str) -> WtError {
+    WtError::usage_help(
+        format!("unknown Meta error code `{query}`"),
+        match meta_errors::suggest(query) {
+            Some(k) => format!("did you mean `{k}`?"),
+            None => "wt explains the Graph API errors of template management, throttling and sending (`wt explain 100/2388024`); rules are `wt explain WT003`".to_string(),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_is_greedy_and_keeps_long_words() {
+        assert_eq!(wrap("aa bb cc dd", 5), "aa bb\ncc dd");
+        assert_eq!(
+            wrap("a https://very.long/url b", 5),
+            "a\nhttps://very.long/url\nb"
+        );
+        assert_eq!(wrap("", 5), "");
+    }
 }

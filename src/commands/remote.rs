@@ -55,7 +55,7 @@ impl std::fmt::Debug for Connection {
 /// Missing token or WABA id, or an unusable URL or token, are configuration errors (exit 2).
 pub fn connect(cx: &Context, config: &Config) -> Result<Connection, WtError> {
     let getenv = |k: &str| cx.getenv(k);
-    let account = config.account(cx.global.env.as_deref(), &getenv)?;
+    let account = cx.account(config)?;
     let waba_id = account.waba_id.clone().ok_or_else(|| {
         WtError::usage_help(
             "no WhatsApp Business Account id is configured",

@@ -1,6 +1,6 @@
 //! Files and structure: WT000, WT120–WT123, WT126, WT130–WT132.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use crate::lint::diagnostic::{Diagnostic, Related, Severity};
 use crate::lint::rules::declare_rules;
@@ -120,7 +120,8 @@ declare_rules! {
     WT130 = ("WT130", "name-file-mismatch", Error, Structure, "name differs from the file stem");
 
     /// ## What it does
-    /// Reports the same (name, language) defined in two files.
+    /// Reports the same (name, language) defined in two files. Each of the files is reported,
+    /// so that linting either one alone (as pre-commit does) finds it.
     ///
     /// ## Why it matters
     /// Meta holds one template per (name, language); two definitions would overwrite each other
@@ -377,41 +378,64 @@ fn guess_code(code: &str) -> Option<String> {
 }
 
 /// WT131: the same (name, language) in two files.
+/// WT131. Every definition of a duplicated (name, language) is reported, each pointing at the
+/// other: the output must not depend on the order files are loaded in, and pre-commit passes
+/// only the files that changed, which may be either one of the pair.
 pub(crate) fn check_corpus(ws: &Workspace, selection: &Selection) -> Vec<Diagnostic> {
     if !selection.is_enabled(WT131.code) {
         return Vec::new();
     }
-    let mut seen: HashMap<(&str, &str), (usize, std::ops::Range<usize>)> = HashMap::new();
-    let mut out = Vec::new();
+    type Site = (usize, std::ops::Range<usize>);
+    let mut groups: BTreeMap<(&str, &str), Vec<Site>> = BTreeMap::new();
     for t in &ws.templates {
         for lang in &t.languages {
-            let key = (t.name.as_str(), lang.code.as_str());
-            match seen.get(&key) {
-                Some((file, span)) if *file != t.file => {
-                    let other = ws.sources[*file].display_path();
-                    out.push(
-                        Diagnostic::new(
-                            &WT131,
-                            t.file,
-                            lang.code_span.clone(),
-                            format!("`{}` in {} is also defined in {other}", t.name, lang.code),
-                        )
-                        .template(Some(&t.name), Some(&lang.code))
-                        .help("keep one file per template name and delete or rename the other")
-                        .related(Related {
-                            file: *file,
-                            span: span.clone(),
-                            template: Some(t.name.clone()),
-                            language: Some(lang.code.clone()),
-                            message: "first defined here".to_string(),
-                        }),
-                    );
-                }
-                Some(_) => {}
-                None => {
-                    seen.insert(key, (t.file, lang.code_span.clone()));
-                }
+            groups
+                .entry((t.name.as_str(), lang.code.as_str()))
+                .or_default()
+                .push((t.file, lang.code_span.clone()));
+        }
+    }
+    let mut out = Vec::new();
+    for ((name, code), mut sites) in groups {
+        // In path order, so that "also defined in" lists files the same way every run.
+        sites.sort_by(|a, b| {
+            ws.sources[a.0]
+                .display_path()
+                .cmp(&ws.sources[b.0].display_path())
+        });
+        sites.dedup_by_key(|s| s.0);
+        if sites.len() < 2 {
+            continue;
+        }
+        for (i, (file, span)) in sites.iter().enumerate() {
+            let others: Vec<&Site> = sites
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, s)| s)
+                .collect();
+            let names: Vec<String> = others
+                .iter()
+                .map(|(f, _)| ws.sources[*f].display_path())
+                .collect();
+            let mut d = Diagnostic::new(
+                &WT131,
+                *file,
+                span.clone(),
+                format!("`{name}` in {code} is also defined in {}", names.join(", ")),
+            )
+            .template(Some(name), Some(code))
+            .help("keep one file per template name and delete or rename the other");
+            for (f, s) in others {
+                d = d.related(Related {
+                    file: *f,
+                    span: s.clone(),
+                    template: Some(name.to_string()),
+                    language: Some(code.to_string()),
+                    message: "also defined here".to_string(),
+                });
             }
+            out.push(d);
         }
     }
     out
