@@ -192,6 +192,10 @@ pub struct LintArgs {
     /// Exit 1 on warnings too, not only on errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also compare with the templates in the account for duplicates (WT127, WT128); needs
+    /// the token and WABA id like `wt plan`. Only pairs involving a local file are reported.
+    #[arg(long)]
+    pub remote: bool,
 }
 
 #[derive(Debug, Args)]

@@ -865,3 +865,67 @@ fn status_wait_survives_a_failed_poll_but_not_a_dead_account() {
     let out = p.run(&["status"]);
     assert_eq!(out.code, 3, "{out}");
 }
+
+/// `wt lint --remote` compares local bodies with the account's: a local template that
+/// near-duplicates one only the account has is WT128; the account's own copy of a local
+/// template is not a duplicate of itself; remote-only pairs are not reported.
+#[test]
+fn lint_remote_finds_duplicates_of_account_templates() {
+    let p = Project::new();
+    p.template("order_shipped", "your order has shipped and arrives on");
+    let body = |what: &str| {
+        vec![
+            serde_json::json!({"type": "BODY", "text": format!("Hello {{{{1}}}}, {what} {{{{2}}}}. Thank you for shopping with us.")}),
+        ]
+    };
+    // Near-duplicate of the local template, only in the account.
+    p.fake.insert_template(
+        "parcel_shipped",
+        "en_US",
+        "UTILITY",
+        "APPROVED",
+        body("your order has shipped and arrives by"),
+    );
+    // The account's copy of the local template itself.
+    p.fake.insert_template(
+        "order_shipped",
+        "en_US",
+        "UTILITY",
+        "APPROVED",
+        body("your order has shipped and arrives on"),
+    );
+    // Two remote-only twins: not about any local file.
+    p.fake.insert_template(
+        "promo_a",
+        "en_US",
+        "MARKETING",
+        "APPROVED",
+        body("our spring sale starts on"),
+    );
+    p.fake.insert_template(
+        "promo_b",
+        "en_US",
+        "MARKETING",
+        "APPROVED",
+        body("our spring sale starts on"),
+    );
+
+    let offline = p.run(&["lint", "--format", "json"]);
+    assert_eq!(offline.code, 0, "{offline}");
+
+    let out = p.run(&["lint", "--remote", "--format", "json"]);
+    assert_eq!(out.code, 0, "warnings only: {out}");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let diags = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{out}");
+    assert_eq!(diags[0]["code"], "WT128");
+    assert_eq!(diags[0]["file"], "templates/order_shipped.toml");
+    let msg = diags[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("`parcel_shipped` (en_US) in the account"),
+        "{msg}"
+    );
+
+    let no_token = p.run_env(&["lint", "--remote"], &[("WA_ACCESS_TOKEN", None)]);
+    assert_eq!(no_token.code, 2, "{no_token}");
+}

@@ -10,6 +10,7 @@ use crate::commands::{print, Context};
 use crate::config::{Config, CONFIG_FILE};
 use crate::error::{ExitStatus, WtError};
 use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::rules::duplicates::RemoteBody;
 use crate::lint::rules::structure::WT000;
 use crate::lint::{LintOptions, Report, Selection, Workspace};
 use crate::render;
@@ -24,7 +25,10 @@ pub fn run(cx: &Context, args: &LintArgs) -> Result<ExitStatus, WtError> {
     if cx.global.env.is_some() {
         cx.account(&config)?;
     }
-    let (ws, report_only) = load_workspace(cx, &config, &args.paths)?;
+    let (mut ws, report_only) = load_workspace(cx, &config, &args.paths)?;
+    if args.remote {
+        ws.remote = remote_bodies(cx, &config)?;
+    }
     let select: Vec<String> = if args.select.is_empty() {
         config.file.lint.select.clone().unwrap_or_default()
     } else {
@@ -39,6 +43,39 @@ pub fn run(cx: &Context, args: &LintArgs) -> Result<ExitStatus, WtError> {
     let report = crate::lint::run(&ws, &options, &selection, report_only.as_ref());
     emit(cx, args.format, &report, &ws.sources)?;
     Ok(status(&report, args.deny_warnings))
+}
+
+/// The account's templates for the duplicate rules (`--remote`): one list call per 100.
+fn remote_bodies(cx: &Context, config: &Config) -> Result<Vec<RemoteBody>, WtError> {
+    let conn = crate::commands::remote::connect(cx, config)?;
+    let remote = conn
+        .client
+        .templates()
+        .list(&crate::api::ListFilter::default())
+        .map_err(|e| conn.error("reading the account's templates for --remote", &e))?;
+    let text_of = |components: &[serde_json::Value], kind: &str| {
+        components
+            .iter()
+            .find(|c| {
+                c.get("type")
+                    .and_then(|t| t.as_str())
+                    .is_some_and(|t| t.eq_ignore_ascii_case(kind))
+            })
+            .and_then(|c| c.get("text").and_then(|t| t.as_str()).map(str::to_string))
+    };
+    Ok(remote
+        .into_iter()
+        .filter_map(|t| {
+            let body = text_of(&t.components, "BODY")?;
+            Some(RemoteBody {
+                footer: text_of(&t.components, "FOOTER"),
+                body,
+                category: t.category.to_string(),
+                language: t.language,
+                name: t.name,
+            })
+        })
+        .collect())
 }
 
 pub fn status(report: &Report, deny_warnings: bool) -> ExitStatus {
