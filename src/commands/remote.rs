@@ -9,6 +9,11 @@
 //! Tuning knobs read from the environment (hidden: they exist so tests stay fast):
 //! - `WT_RETRY_BASE_MS`: the first retry delay in milliseconds (default 500; it doubles per
 //!   retry, with jitter, up to 30 s).
+//! - `WT_HTTP_TIMEOUT_MS`: the time limit of one HTTP exchange in milliseconds (default
+//!   30 000), so tests of answers slower than the timeout take milliseconds, not minutes.
+//! - `WT_SLEEP_CAP_MS`: the longest real pause between two attempts in milliseconds. wt
+//!   still decides and reports the wait Meta asks for (a throttle's minutes); it only sleeps
+//!   less. Unset in real use; tests set it so a one-minute throttle wait is instant.
 
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
@@ -31,6 +36,10 @@ pub const TOKEN_FILE_ENV: &str = "WT_TOKEN_FILE";
 pub const SUB_OBJECT_NOT_FOUND: u32 = 33;
 /// Hidden: first retry delay in milliseconds.
 pub const RETRY_BASE_ENV: &str = "WT_RETRY_BASE_MS";
+/// Hidden: time limit of one HTTP exchange in milliseconds.
+pub const HTTP_TIMEOUT_ENV: &str = "WT_HTTP_TIMEOUT_MS";
+/// Hidden: longest real pause between attempts in milliseconds (tests).
+pub const SLEEP_CAP_ENV: &str = "WT_SLEEP_CAP_MS";
 
 /// A client for the configured account, and what error messages need to know about it.
 pub struct Connection {
@@ -77,6 +86,12 @@ pub fn connect(cx: &Context, config: &Config) -> Result<Connection, WtError> {
             ..RetryPolicy::default()
         };
     }
+    if let Some(ms) = getenv(HTTP_TIMEOUT_ENV).and_then(|v| v.trim().parse::<u64>().ok()) {
+        graph.timeout = Duration::from_millis(ms.max(1));
+    }
+    let sleep_cap = getenv(SLEEP_CAP_ENV)
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_millis);
     let mut client = GraphClient::new(graph).map_err(|e| {
         let hint = match &e {
             ApiError::InvalidArgument {
@@ -92,7 +107,7 @@ pub fn connect(cx: &Context, config: &Config) -> Result<Connection, WtError> {
         WtError::usage_help(redact_with(&token, &e.to_string()), hint)
     })?;
     let quiet = cx.global.quiet;
-    client = client.with_sleeper(Arc::new(ProgressSleeper { quiet }));
+    client = client.with_sleeper(Arc::new(ProgressSleeper { quiet, sleep_cap }));
     if cx.global.verbose {
         client = client.with_observer(log_event);
     }
@@ -177,6 +192,8 @@ fn log_event(e: &RequestEvent) {
 /// Sleeps between attempts and says so when the wait is long (Meta asked to slow down).
 struct ProgressSleeper {
     quiet: bool,
+    /// `WT_SLEEP_CAP_MS`: sleep at most this long (tests).
+    sleep_cap: Option<Duration>,
 }
 
 impl Sleeper for ProgressSleeper {
@@ -188,7 +205,7 @@ impl Sleeper for ProgressSleeper {
                 human_duration(duration)
             );
         }
-        std::thread::sleep(duration);
+        std::thread::sleep(self.sleep_cap.map_or(duration, |cap| duration.min(cap)));
     }
 }
 

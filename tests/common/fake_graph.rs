@@ -158,6 +158,16 @@ pub enum Fault {
     Reset,
     /// Answer 302 to this location; the request is not handled.
     Redirect(String),
+    /// Answer `status` with a body that echoes the request line (path and query as
+    /// received) and every request header, `Authorization` included, as some proxies' and
+    /// debug error pages do: an HTML page, or Meta's JSON envelope (code 1, transient) when
+    /// `json`. The request is not handled.
+    Echo {
+        /// HTTP status.
+        status: u16,
+        /// Meta's envelope instead of HTML.
+        json: bool,
+    },
     /// Answer this status and raw body (e.g. a fixture from Meta's OpenAPI file); the
     /// request is not handled.
     Respond {
@@ -179,6 +189,8 @@ pub struct FaultRule {
     pub fault: Fault,
     /// How many matching requests get it.
     pub times: usize,
+    /// How many matching requests pass untouched before the first one gets it.
+    pub skip: usize,
 }
 
 impl FaultRule {
@@ -189,6 +201,7 @@ impl FaultRule {
             path_contains: (!path.is_empty()).then(|| path.to_owned()),
             fault,
             times,
+            skip: 0,
         }
     }
 }
@@ -561,6 +574,14 @@ impl FakeGraph {
         self.inject(FaultRule::new(method, path, fault, times));
     }
 
+    /// Like [`FakeGraph::fail_next`], after `skip` matching requests passed untouched
+    /// (e.g. fail the second create of a run).
+    pub fn fail_later(&self, method: &str, path: &str, skip: usize, fault: Fault, times: usize) {
+        let mut rule = FaultRule::new(method, path, fault, times);
+        rule.skip = skip;
+        self.inject(rule);
+    }
+
     /// Removes all fault rules and chaos.
     pub fn clear_faults(&self) {
         let mut s = self.lock();
@@ -755,6 +776,7 @@ async fn handle(
                     | Fault::MetaError { .. }
                     | Fault::Reset
                     | Fault::Redirect(_)
+                    | Fault::Echo { .. }
                     | Fault::Respond { .. }
             )
         );
@@ -821,6 +843,26 @@ async fn handle(
             "text/plain",
             &[("location".into(), location)],
         ),
+        (Some(Fault::Echo { status, json }), _) => {
+            let mut echo = format!("{method} {uri}");
+            for (k, v) in &headers {
+                echo.push_str(&format!("\n{k}: {}", String::from_utf8_lossy(v.as_bytes())));
+            }
+            if json {
+                json_response(&Answer {
+                    status,
+                    body: json!({"error": {"message": format!("Proxy error for {echo}"), "type": "OAuthException", "code": codes::API_UNKNOWN, "is_transient": true, "fbtrace_id": "AFakeTraceId"}}),
+                    headers: Vec::new(),
+                })
+            } else {
+                build(
+                    status,
+                    Body::from(format!("<html><body><h1>Bad gateway</h1><pre>{echo}</pre></body></html>")),
+                    "text/html; charset=utf-8",
+                    &[],
+                )
+            }
+        }
         (Some(Fault::Respond { status, body }), _) => build(
             status,
             Body::from(body),
@@ -849,7 +891,7 @@ fn response_status(fault: Option<&Fault>, answer: Option<&Answer>) -> u16 {
         Some(Fault::MetaError { status, .. }) => *status,
         Some(Fault::Reset) => 0,
         Some(Fault::Redirect(_)) => 302,
-        Some(Fault::Respond { status, .. }) => *status,
+        Some(Fault::Respond { status, .. } | Fault::Echo { status, .. }) => *status,
         _ => answer.map_or(200, |a| a.status),
     }
 }
@@ -887,13 +929,24 @@ fn valid_name(name: &str) -> bool {
 
 impl State {
     fn pick_fault(&mut self, method: &str, path: &str) -> Option<Fault> {
-        if let Some(i) = self.faults.iter().position(|r| {
-            r.times > 0
+        let mut hit = None;
+        for (i, r) in self.faults.iter_mut().enumerate() {
+            let matches = r.times > 0
                 && r.method
                     .as_deref()
                     .is_none_or(|m| m.eq_ignore_ascii_case(method))
-                && r.path_contains.as_deref().is_none_or(|p| path.contains(p))
-        }) {
+                && r.path_contains.as_deref().is_none_or(|p| path.contains(p));
+            if !matches {
+                continue;
+            }
+            if r.skip > 0 {
+                r.skip -= 1;
+                continue;
+            }
+            hit = Some(i);
+            break;
+        }
+        if let Some(i) = hit {
             let rule = &mut self.faults[i];
             rule.times -= 1;
             let fault = rule.fault.clone();
