@@ -375,7 +375,11 @@ impl GraphClient {
             attempt += 1;
             let started = Instant::now();
             let answer = self.send_once(&method, url, body, &endpoint);
-            let status = answer.as_ref().ok().map(|a| a.status);
+            let status = match &answer {
+                Ok(a) => Some(a.status),
+                Err(ApiError::Redirect { status, .. }) => Some(*status),
+                Err(_) => None,
+            };
             let usage = answer.as_ref().ok().and_then(|a| a.usage.clone());
             let result = answer.and_then(|a| self.decode::<T>(a, &endpoint));
             let elapsed = started.elapsed();

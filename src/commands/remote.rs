@@ -300,11 +300,27 @@ impl Connection {
                  wt retried before giving up",
                 self.account.graph_url
             )),
-            ApiError::Decode { .. } => Some(
-                "Meta's API answered with something that is not its JSON, even after retries; \
-                 run again later"
+            ApiError::Decode { reason, .. } if reason.contains("HTML") => Some(format!(
+                "an HTML page came back instead of Meta's JSON{}: a proxy, a captive portal or an \
+                 outage page may be answering; check the network and the Graph API URL {} \
+                 (`graph_url`, WT_GRAPH_URL), then run again later",
+                tried(err),
+                self.account.graph_url
+            )),
+            ApiError::Decode { .. } => Some(format!(
+                "Meta's API answered with something that is not its JSON{}; run again later",
+                tried(err)
+            )),
+            ApiError::Paging { .. } => Some(
+                "the account could not be read to the end, so nothing was changed; this is a \
+                 fault on Meta's side: run again later"
                     .to_string(),
             ),
+            ApiError::Redirect { .. } => Some(format!(
+                "check the Graph API URL {} (`graph_url` in wt.toml, WT_GRAPH_URL): it should \
+                 be https://graph.facebook.com or a host that answers without redirecting",
+                self.account.graph_url
+            )),
             _ if err.is_throttling() => Some(
                 "Meta is rate-limiting this account (meta/api.md §7); run again later".to_string(),
             ),
@@ -314,6 +330,15 @@ impl Connection {
             _ => None,
         };
         (format!("{doing}: {err}"), help)
+    }
+}
+
+/// `, even after retries` when the client retried this error, else nothing.
+fn tried(err: &ApiError) -> &'static str {
+    if err.is_retryable() {
+        ", even after retries"
+    } else {
+        ""
     }
 }
 
