@@ -866,6 +866,55 @@ fn edit_and_delete_that_timed_out_are_recognised_on_retry() {
     assert!(fake.templates().is_empty());
 }
 
+/// Every attempt failed, but the first one was carried out (it answered 500 after
+/// committing, the retries were refused and answered 500 too): the write looks once more
+/// before failing, so the caller reports what is really in the account.
+#[test]
+fn writes_whose_every_attempt_failed_look_before_failing() {
+    let fake = FakeGraph::start();
+    let (client, _) = client(&fake);
+    let t = client.templates();
+    fake.fail_next("POST", "/message_templates", Fault::FailAfterCommit, 4);
+    let created = t.create(&new_template("order_shipped", "en_US")).unwrap();
+    assert!(created.was_adopted(), "{created:?}");
+    assert_eq!(fake.templates().len(), 1);
+    let id = created.id().to_owned();
+
+    // Not carried out: the error stands after one look.
+    fake.fail_next("POST", "/message_templates", Fault::Html500, 4);
+    let err = t.create(&new_template("order_other", "en_US")).unwrap_err();
+    assert!(
+        matches!(err, ApiError::Decode { status: 500, .. }),
+        "{err:?}"
+    );
+    assert_eq!(fake.requests_to("GET", "/message_templates").len(), 2);
+
+    fake.update_template(&id, |t| t.status = "APPROVED".into());
+    let new = body("New {{1}} text.");
+    fake.fail_next("POST", &id, Fault::FailAfterCommit, 4);
+    assert_eq!(
+        t.edit(&id, None, &new).unwrap(),
+        EditOutcome::AlreadyApplied
+    );
+
+    fake.fail_next("DELETE", "", Fault::FailAfterCommit, 4);
+    assert_eq!(
+        t.delete("order_shipped", &id).unwrap(),
+        DeleteOutcome::AlreadyGone
+    );
+    assert!(fake.templates().is_empty());
+
+    // Throttled calls were refused before any work: no look.
+    fake.clear_requests();
+    let throttled = Fault::Throttle {
+        code: 80008,
+        regain_minutes: 0,
+    };
+    fake.fail_next("POST", "/message_templates", throttled, 4);
+    assert!(t.create(&new_template("order_third", "en_US")).is_err());
+    assert_eq!(fake.requests().len(), 4, "{:#?}", fake.requests());
+}
+
 #[test]
 fn chaos_run_converges_without_duplicates() {
     let fake = FakeGraph::start();

@@ -435,7 +435,9 @@ impl<'c> TemplatesApi<'c> {
     /// the earlier attempt evidently reached Meta; the template is then looked up by
     /// (name, language) and returned as [`CreateOutcome::Adopted`] instead of failing or
     /// creating a duplicate (`meta/api.md` §5.6). A 2388024 on the *first* attempt is a
-    /// real conflict and is returned as [`ApiError::Meta`].
+    /// real conflict and is returned as [`ApiError::Meta`]. When every attempt failed in a
+    /// way that may hide a success (timeouts, 5xx, cut-off answers), the template is looked
+    /// up once more before the error is returned, and adopted if it is there.
     pub fn create(&self, template: &CreateTemplate) -> Result<CreateOutcome, ApiError> {
         let url = self
             .client
@@ -458,6 +460,15 @@ impl<'c> TemplatesApi<'c> {
                     None => Err(err),
                 }
             }
+            // Every attempt failed in a way that may hide a success (the first one created
+            // it, the others were answered 500 or timed out): look before reporting a
+            // failure, so the report says what is in the account.
+            Err(err) if may_have_landed(&err) => {
+                match self.find(&template.name, &template.language) {
+                    Ok(Some(existing)) => Ok(CreateOutcome::Adopted(existing)),
+                    _ => Err(err),
+                }
+            }
             Err(err) => Err(err),
         }
     }
@@ -469,7 +480,7 @@ impl<'c> TemplatesApi<'c> {
     /// Safe to re-run after a timeout: when a *retry* is refused with 100/2388039 (the
     /// template is PENDING), the template is fetched; if it is PENDING with exactly these
     /// components, the earlier attempt applied and [`EditOutcome::AlreadyApplied`] is
-    /// returned.
+    /// returned; likewise when every attempt failed in a way that may hide a success.
     pub fn edit(
         &self,
         id: &str,
@@ -505,6 +516,14 @@ impl<'c> TemplatesApi<'c> {
                     Err(err)
                 }
             }
+            Err(err) if may_have_landed(&err) => match self.get(id) {
+                Ok(now)
+                    if now.status == TemplateStatus::Pending && now.components == components =>
+                {
+                    Ok(EditOutcome::AlreadyApplied)
+                }
+                _ => Err(err),
+            },
             Err(err) => Err(err),
         }
     }
@@ -513,7 +532,8 @@ impl<'c> TemplatesApi<'c> {
     ///
     /// Both arguments are required: deleting by name alone would delete every language
     /// (`meta/api.md` §1.5, §8). A retry answered "not found" (100/2593002) after an earlier
-    /// attempt timed out is [`DeleteOutcome::AlreadyGone`].
+    /// attempt timed out is [`DeleteOutcome::AlreadyGone`], and so is a delete whose every
+    /// attempt failed in a way that may hide a success when the template is no longer listed.
     pub fn delete(&self, name: &str, hsm_id: &str) -> Result<DeleteOutcome, ApiError> {
         if name.is_empty() || hsm_id.is_empty() {
             return Err(ApiError::InvalidArgument {
@@ -544,9 +564,28 @@ impl<'c> TemplatesApi<'c> {
             {
                 Ok(DeleteOutcome::AlreadyGone)
             }
+            Err(err) if may_have_landed(&err) => {
+                let filter = ListFilter {
+                    name: Some(name.to_owned()),
+                    language: None,
+                };
+                match self.list(&filter) {
+                    Ok(left) if left.iter().all(|t| t.id != hsm_id) => {
+                        Ok(DeleteOutcome::AlreadyGone)
+                    }
+                    _ => Err(err),
+                }
+            }
             Err(err) => Err(err),
         }
     }
+}
+
+/// Whether a call that failed after all its attempts may still have been carried out by
+/// Meta: no answer (timeout, connection lost), a 5xx or truncated answer, a transient Meta
+/// error. Throttled calls were refused before any work; validation errors are final.
+fn may_have_landed(err: &ApiError) -> bool {
+    err.is_retryable() && !err.is_throttling()
 }
 
 fn complete(partial: PartialTemplate, endpoint: &str) -> Result<RemoteTemplate, ApiError> {
