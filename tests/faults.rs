@@ -529,6 +529,10 @@ impl Row {
         // A clear final message.
         if !overcome {
             assert!(err.contains(s.doing), "{label}: says what failed\n{out}");
+            assert!(
+                out.stderr.contains("help:"),
+                "{label}: says what to do\n{out}"
+            );
             for w in self.words {
                 assert!(err.contains(w), "{label}: stderr lacks {w:?}\n{out}");
             }
@@ -699,6 +703,18 @@ fn html_pages_and_truncated_json() {
         "captive portal",
         "graph_url",
     ])
+    .check_all();
+    // A 200 without `data` is not an empty account (it made sync re-create everything and
+    // plan show every template as new); without `id`/`success` it is not a confirmation.
+    Row::new(
+        "200 with an empty object",
+        Fault::Respond {
+            status: 200,
+            body: "{}".into(),
+        },
+        1,
+    )
+    .not_retried()
     .check_all();
     Row::new("1 × truncated", Fault::Truncated, 1).check_all();
     Row::new("4 × truncated", Fault::Truncated, MAX_ATTEMPTS)

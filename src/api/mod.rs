@@ -609,7 +609,8 @@ impl GraphClient {
     ) -> Result<Vec<T>, ApiError> {
         #[derive(Deserialize)]
         struct Page<T> {
-            #[serde(default = "Vec::new")]
+            // Required: a 200 without `data` (`{}`, an error envelope behind a 200) is not
+            // an empty page, and reading it as one would make the account look empty.
             data: Vec<T>,
             #[serde(default)]
             paging: Option<Paging>,

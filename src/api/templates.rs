@@ -583,9 +583,12 @@ impl<'c> TemplatesApi<'c> {
 
 /// Whether a call that failed after all its attempts may still have been carried out by
 /// Meta: no answer (timeout, connection lost), a 5xx or truncated answer, a transient Meta
-/// error. Throttled calls were refused before any work; validation errors are final.
+/// error, or a 2xx whose body could not be read (the server said it worked). Throttled
+/// calls were refused before any work; validation errors are final.
 fn may_have_landed(err: &ApiError) -> bool {
-    err.is_retryable() && !err.is_throttling()
+    let unreadable_success =
+        matches!(err, ApiError::Decode { status, .. } if (200..300).contains(status));
+    (err.is_retryable() && !err.is_throttling()) || unreadable_success
 }
 
 fn complete(partial: PartialTemplate, endpoint: &str) -> Result<RemoteTemplate, ApiError> {

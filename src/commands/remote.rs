@@ -324,13 +324,36 @@ impl Connection {
             _ if err.is_throttling() => Some(
                 "Meta is rate-limiting this account (meta/api.md §7); run again later".to_string(),
             ),
+            ApiError::NotSuccessful { .. } => Some(
+                "Meta did not confirm the change; `wt plan` shows whether it landed, and \
+                 running again later finishes it"
+                    .to_string(),
+            ),
             _ if err.is_retryable() => {
                 Some("Meta's API kept failing after retries; run again later".to_string())
             }
-            _ => None,
+            _ => err.meta().and_then(explain_hint),
         };
         (format!("{doing}: {err}"), help)
     }
+}
+
+/// `` `wt explain 100/2388019` says … `` when wt's catalogue knows the code (or the
+/// subcode's code).
+fn explain_hint(m: &crate::api::MetaError) -> Option<String> {
+    use crate::meta_errors::{exact, range_fallback};
+    let code = i64::from(m.code);
+    let sub = m.error_subcode.map(i64::from);
+    let key = if sub.is_some() && exact(code, sub).is_some() {
+        format!("{code}/{}", sub.unwrap_or_default())
+    } else if exact(code, None).is_some() || range_fallback(code).is_some() {
+        code.to_string()
+    } else {
+        return None;
+    };
+    Some(format!(
+        "`wt explain {key}` says what Meta's error means and how to fix it"
+    ))
 }
 
 /// `, even after retries` when the client retried this error, else nothing.
