@@ -544,7 +544,7 @@ impl Row {
             }
             if matches!(op, Op::Create | Op::Edit | Op::Delete) {
                 assert!(
-                    err.contains("`wt sync` resumes where this run stopped"),
+                    err.contains("`wt sync` resumes where this run stopped (1 change(s) left)"),
                     "{label}: says what to do\n{out}"
                 );
                 // What was done before the stop is printed.

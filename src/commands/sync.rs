@@ -397,10 +397,13 @@ pub fn sync(cx: &Context, args: &SyncArgs) -> Result<ExitStatus, WtError> {
     // A stopped run: report, then exit 3 through the error (main prints it on stderr).
     let stop_error = if let Some(doing_err) = fatal {
         let (doing, err) = doing_err;
+        // The change that stopped the run is left too: recorded as not attempted when
+        // throttled, as failed otherwise (see `Run::failure`).
         let left = done
             .iter()
             .filter(|d| d.outcome == Outcome::NotAttempted)
-            .count();
+            .count()
+            + usize::from(!err.is_throttling());
         let (message, help) = p.conn.describe(&doing, &err);
         let mut help = help.unwrap_or_default();
         if !help.is_empty() {
