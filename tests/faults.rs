@@ -513,6 +513,12 @@ impl Row {
             assert!(faulted >= MAX_ATTEMPTS, "{label}: gave up after {faulted}");
         }
 
+        if op == Op::StatusWait {
+            assert!(
+                !out.stderr.contains("waiting for review: no templates"),
+                "{label}: a failed first poll knows nothing yet\n{out}"
+            );
+        }
         if verified {
             assert!(faulted >= MAX_ATTEMPTS, "{label}: gave up after {faulted}");
             let done = match op {

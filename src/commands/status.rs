@@ -305,9 +305,14 @@ impl<'a> Watch<'a> {
             }
             let pause = interval.min(deadline - now);
             if !self.quiet {
+                // Before the first successful poll nothing is known: not "no templates".
+                let known = if self.polls == 0 {
+                    "the account not read yet".to_string()
+                } else {
+                    counts_line(&self.rows())
+                };
                 let line = format!(
-                    "waiting for review: {} ({} elapsed, next check in {})",
-                    counts_line(&self.rows()),
+                    "waiting for review: {known} ({} elapsed, next check in {})",
                     elapsed(start.elapsed()),
                     human_duration(round_for_display(pause))
                 );
