@@ -857,7 +857,9 @@ async fn handle(
             } else {
                 build(
                     status,
-                    Body::from(format!("<html><body><h1>Bad gateway</h1><pre>{echo}</pre></body></html>")),
+                    Body::from(format!(
+                        "<html><body><h1>Bad gateway</h1><pre>{echo}</pre></body></html>"
+                    )),
                     "text/html; charset=utf-8",
                     &[],
                 )
