@@ -129,6 +129,73 @@ impl Secret {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// `text` with every occurrence of the token replaced by `***`: written plainly, or
+    /// with any of its characters percent-encoded (`%2F`, `%2f`: a URL or form echoed
+    /// back) or JSON-escaped (`\u0045`, `\/`: a JSON body echoing it), in any mix.
+    pub fn redact(&self, text: &str) -> String {
+        let token = self.0.as_bytes();
+        if token.is_empty() {
+            return text.to_owned();
+        }
+        let bytes = text.as_bytes();
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            match match_encoded(bytes, i, token) {
+                Some(end) => {
+                    out.push_str(&text[copied..i]);
+                    out.push_str("***");
+                    copied = end;
+                    i = end;
+                }
+                None => i += 1,
+            }
+        }
+        out.push_str(&text[copied..]);
+        out
+    }
+
+    /// Whether [`Secret::redact`] would change `text`.
+    pub fn appears_in(&self, text: &str) -> bool {
+        let token = self.0.as_bytes();
+        !token.is_empty()
+            && (0..text.len()).any(|i| match_encoded(text.as_bytes(), i, token).is_some())
+    }
+}
+
+/// The end of an occurrence of `token` at `text[start..]`, each token byte written as
+/// itself, as `%XX` (either case) or as a JSON escape (`\uXXXX`, `\X`).
+///
+/// Matches start and end on ASCII bytes (the token is ASCII: `auth_header` refuses
+/// anything else), so the returned range is always on `char` boundaries.
+fn match_encoded(text: &[u8], start: usize, token: &[u8]) -> Option<usize> {
+    fn hex(digits: &[u8]) -> Option<u32> {
+        let s = std::str::from_utf8(digits).ok()?;
+        u32::from_str_radix(s, 16).ok()
+    }
+    let mut i = start;
+    for &want in token {
+        let at = |k: usize| text.get(i + k).copied();
+        if at(0) == Some(want) {
+            i += 1;
+        } else if at(0) == Some(b'%')
+            && text.get(i + 1..i + 3).and_then(hex) == Some(u32::from(want))
+        {
+            i += 3;
+        } else if at(0) == Some(b'\\')
+            && at(1) == Some(b'u')
+            && text.get(i + 2..i + 6).and_then(hex) == Some(u32::from(want))
+        {
+            i += 6;
+        } else if at(0) == Some(b'\\') && at(1) == Some(want) && !want.is_ascii_alphanumeric() {
+            i += 2;
+        } else {
+            return None;
+        }
+    }
+    Some(i)
 }
 
 impl fmt::Debug for Secret {
@@ -350,14 +417,9 @@ impl GraphClient {
         url
     }
 
-    /// Replaces every occurrence of the token in `text` by `***`.
+    /// Replaces every occurrence of the token in `text`, plain or encoded, by `***`.
     pub(crate) fn redact(&self, text: &str) -> String {
-        let token = self.config.token.expose();
-        if token.is_empty() {
-            text.to_owned()
-        } else {
-            text.replace(token, "***")
-        }
+        self.config.token.redact(text)
     }
 
     /// Runs one call with retries and decodes a 2xx body as `T`.
@@ -789,6 +851,30 @@ mod tests {
             client.url(&["a/b?c"]).as_str(),
             "https://h/prefix/v23.0/a%2Fb%3Fc"
         );
+    }
+
+    #[test]
+    fn redaction_catches_encoded_forms() {
+        let s = Secret::new("EAAG/SECRET+TOKEN=123");
+        for (text, want) in [
+            ("x EAAG/SECRET+TOKEN=123 y", "x *** y"),
+            ("?t=EAAG%2FSECRET%2BTOKEN%3D123&a", "?t=***&a"),
+            ("?t=EAAG%2fSECRET%2bTOKEN%3d123", "?t=***"),
+            ("%45%41AG/SECRET+TOKEN=123", "***"),
+            (r#""EAAG\/SECRET+TOKEN=123""#, r#""***""#),
+            (r#""\u0045AAG\u002FSECRET\u002bTOKEN=123""#, r#""***""#),
+            ("EAAG/SECRET+TOKEN=12", "EAAG/SECRET+TOKEN=12"),
+            ("ééEAAG/SECRET+TOKEN=123é", "éé***é"),
+            ("EAAG/SECRET+TOKEN=123EAAG/SECRET+TOKEN=123", "******"),
+            ("", ""),
+        ] {
+            assert_eq!(s.redact(text), want, "{text}");
+            assert_eq!(s.appears_in(text), text != want, "{text}");
+        }
+        // A backslash before a letter is not an escape of it.
+        let s = Secret::new("ab");
+        assert_eq!(s.redact(r"\ab \a\b"), r"\*** \a\b");
+        assert_eq!(Secret::new("").redact("text"), "text");
     }
 
     #[test]

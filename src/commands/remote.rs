@@ -109,7 +109,10 @@ pub fn connect(cx: &Context, config: &Config) -> Result<Connection, WtError> {
     let quiet = cx.global.quiet;
     client = client.with_sleeper(Arc::new(ProgressSleeper { quiet, sleep_cap }));
     if cx.global.verbose {
-        client = client.with_observer(log_event);
+        // Events carry no query string and errors are redacted where they are built; the
+        // line is redacted once more as it is printed.
+        let secret = token.clone();
+        client = client.with_observer(move |e| log_event(e, &secret));
     }
     Ok(Connection {
         client,
@@ -158,16 +161,11 @@ fn read_token(
 }
 
 fn redact_with(token: &Secret, text: &str) -> String {
-    let raw = token.expose();
-    if raw.is_empty() {
-        text.to_string()
-    } else {
-        text.replace(raw, "***")
-    }
+    token.redact(text)
 }
 
-/// `-v`: one line per HTTP exchange on stderr. Events carry no query string, so no token.
-fn log_event(e: &RequestEvent) {
+/// `-v`: one line per HTTP exchange on stderr, with the token redacted.
+fn log_event(e: &RequestEvent, token: &Secret) {
     let status = e
         .status
         .map_or_else(|| "no answer".to_string(), |s| s.to_string());
@@ -186,7 +184,7 @@ fn log_event(e: &RequestEvent) {
     if let Some(d) = e.retry_in {
         line.push_str(&format!("; retrying in {} ms", d.as_millis()));
     }
-    let _ = writeln!(std::io::stderr(), "{line}");
+    let _ = writeln!(std::io::stderr(), "{}", token.redact(&line));
 }
 
 /// Sleeps between attempts and says so when the wait is long (Meta asked to slow down).
