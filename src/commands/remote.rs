@@ -135,8 +135,21 @@ fn read_token(
     if let Some(path) = getenv(TOKEN_FILE_ENV).filter(|p| !p.is_empty()) {
         let source = format!("the file named by {TOKEN_FILE_ENV} ({path})");
         let text = std::fs::read_to_string(&path).map_err(|e| {
+            // A value without a path separator or a dot may be the token itself, set in the
+            // wrong variable: it is not repeated in the message then.
+            let looks_like_path = path.contains(['/', '\\', '.', '~']);
+            let (shown, hint) = if looks_like_path {
+                (format!(" {path}"), String::new())
+            } else {
+                (
+                    String::new(),
+                    format!(
+                        "; its value is not shown: it does not look like a path (is it the token itself? then put it in ${var})"
+                    ),
+                )
+            };
             WtError::usage_help(
-                format!("cannot read the token file {path} named by {TOKEN_FILE_ENV}: {e}"),
+                format!("cannot read the token file{shown} named by {TOKEN_FILE_ENV}: {e}{hint}"),
                 format!("check the path in {TOKEN_FILE_ENV}, or set ${var} instead"),
             )
         })?;
@@ -423,6 +436,24 @@ mod tests {
         let (t, src) = read_token(&a, &|k| (k == TOKEN_FILE_ENV).then(|| p.clone())).unwrap();
         assert_eq!(t.expose(), "file-token");
         assert!(src.contains(TOKEN_FILE_ENV));
+    }
+
+    #[test]
+    fn a_token_set_as_the_token_file_is_not_echoed() {
+        let a = account("WA_ACCESS_TOKEN");
+        let err = read_token(&a, &|k| {
+            (k == TOKEN_FILE_ENV).then(|| "EAAG-SECRET-TOKEN-1234567890".to_string())
+        })
+        .unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(shown.contains("is it the token itself"), "{shown}");
+        // A path is shown: it helps and is no secret.
+        let err = read_token(&a, &|k| {
+            (k == TOKEN_FILE_ENV).then(|| "/no/such/dir/token.txt".to_string())
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("/no/such/dir/token.txt"), "{err}");
     }
 
     #[test]
