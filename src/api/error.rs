@@ -158,6 +158,37 @@ pub struct MetaError {
 }
 
 impl MetaError {
+    /// The same error with the token replaced by `***` in every text field.
+    #[must_use]
+    pub fn redacted(self, token: &super::Secret) -> Self {
+        fn value(v: Value, token: &super::Secret) -> Value {
+            match v {
+                Value::String(s) => Value::String(token.redact(&s)),
+                Value::Array(items) => {
+                    Value::Array(items.into_iter().map(|i| value(i, token)).collect())
+                }
+                Value::Object(map) => Value::Object(
+                    map.into_iter()
+                        .map(|(k, v)| (token.redact(&k), value(v, token)))
+                        .collect(),
+                ),
+                other => other,
+            }
+        }
+        let r = |s: Option<String>| s.map(|s| token.redact(&s));
+        Self {
+            code: self.code,
+            message: r(self.message),
+            kind: r(self.kind),
+            error_subcode: self.error_subcode,
+            is_transient: self.is_transient,
+            error_user_title: r(self.error_user_title),
+            error_user_msg: r(self.error_user_msg),
+            error_data: self.error_data.map(|v| value(v, token)),
+            fbtrace_id: r(self.fbtrace_id),
+        }
+    }
+
     /// The subcode, if Meta sent one.
     pub fn subcode(&self) -> Option<u32> {
         self.error_subcode
@@ -414,6 +445,97 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The same error with the token, plain or encoded, replaced by `***` in every text it
+    /// carries (messages, URLs, snippets, Meta's fields). The client returns only redacted
+    /// errors; callers need not remember to redact.
+    #[must_use]
+    pub fn redacted(self, token: &super::Secret) -> Self {
+        if token.is_empty() {
+            return self;
+        }
+        let r = |s: String| token.redact(&s);
+        match self {
+            Self::Meta {
+                status,
+                error,
+                endpoint,
+            } => Self::Meta {
+                status,
+                error: Box::new(error.redacted(token)),
+                endpoint: r(endpoint),
+            },
+            Self::ThrottledTooLong {
+                wait,
+                max_wait,
+                status,
+                error,
+                endpoint,
+            } => Self::ThrottledTooLong {
+                wait,
+                max_wait,
+                status,
+                error: Box::new(error.redacted(token)),
+                endpoint: r(endpoint),
+            },
+            // The transport error carries no URL (`without_url`) and no body.
+            Self::Network { endpoint, source } => Self::Network {
+                endpoint: r(endpoint),
+                source,
+            },
+            Self::Timeout { endpoint, timeout } => Self::Timeout {
+                endpoint: r(endpoint),
+                timeout,
+            },
+            Self::Decode {
+                endpoint,
+                status,
+                reason,
+                snippet,
+                truncated,
+            } => Self::Decode {
+                endpoint: r(endpoint),
+                status,
+                reason: r(reason),
+                snippet: r(snippet),
+                truncated,
+            },
+            Self::Redirect {
+                endpoint,
+                status,
+                location,
+            } => Self::Redirect {
+                endpoint: r(endpoint),
+                status,
+                location: r(location),
+            },
+            Self::Paging { endpoint, problem } => Self::Paging {
+                endpoint: r(endpoint),
+                problem: match problem {
+                    PagingProblem::ForeignNextUrl { origin } => {
+                        PagingProblem::ForeignNextUrl { origin: r(origin) }
+                    }
+                    other => other,
+                },
+            },
+            Self::InsecureUrl { url, reason } => Self::InsecureUrl {
+                url: r(url),
+                reason: r(reason),
+            },
+            Self::InvalidUrl { url, reason } => Self::InvalidUrl {
+                url: r(url),
+                reason: r(reason),
+            },
+            Self::InvalidArgument { what, reason } => Self::InvalidArgument {
+                what,
+                reason: r(reason),
+            },
+            Self::NotSuccessful { endpoint } => Self::NotSuccessful {
+                endpoint: r(endpoint),
+            },
+            Self::Client(text) => Self::Client(r(text)),
+        }
+    }
+
     /// Meta's error object, when Meta sent one.
     pub fn meta(&self) -> Option<&MetaError> {
         match self {

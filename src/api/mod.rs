@@ -325,6 +325,11 @@ impl GraphClient {
     /// [`ApiError::InvalidUrl`] for an unparsable URL and [`ApiError::InvalidArgument`] for
     /// an empty or malformed token, WABA id or API version.
     pub fn new(config: GraphConfig) -> Result<Self, ApiError> {
+        let token = config.token.clone();
+        Self::build(config).map_err(|e| e.redacted(&token))
+    }
+
+    fn build(config: GraphConfig) -> Result<Self, ApiError> {
         let base = urls::check_base_url(&config.base_url)?;
         check_version(&config.api_version)?;
         if config.waba_id.is_empty() || !config.waba_id.bytes().all(|b| b.is_ascii_digit()) {
@@ -445,7 +450,7 @@ impl GraphClient {
             let usage = answer.as_ref().ok().and_then(|a| a.usage.clone());
             let result = answer.and_then(|a| self.decode::<T>(a, &endpoint));
             let elapsed = started.elapsed();
-            let err = match result {
+            let err = match result.map_err(|e| e.redacted(&self.config.token)) {
                 Ok(value) => {
                     self.notify(&method, url, attempt, status, elapsed, None, None);
                     return Sent {
@@ -691,9 +696,12 @@ impl GraphClient {
         }
 
         let endpoint = format!("GET {}", first.path());
-        let paging_error = |problem| ApiError::Paging {
-            endpoint: endpoint.clone(),
-            problem,
+        let paging_error = |problem| {
+            ApiError::Paging {
+                endpoint: endpoint.clone(),
+                problem,
+            }
+            .redacted(&self.config.token)
         };
         let mut items = Vec::new();
         let mut seen_urls = HashSet::new();
@@ -851,6 +859,118 @@ mod tests {
             client.url(&["a/b?c"]).as_str(),
             "https://h/prefix/v23.0/a%2Fb%3Fc"
         );
+    }
+
+    /// Every variant, each carrying the token (plainly or encoded) wherever it has text:
+    /// after `redacted`, no rendering shows it. The exhaustive match makes a new variant
+    /// fail to compile here until it is covered.
+    #[test]
+    fn every_api_error_variant_is_redacted() {
+        const TOKEN: &str = "EAAG/SECRET+TOKEN=1234567890";
+        let secret = Secret::new(TOKEN);
+        let enc = "EAAG%2FSECRET%2BTOKEN%3D1234567890";
+        let meta = || {
+            Box::new(MetaError {
+                code: 190,
+                message: Some(format!("Malformed access token {TOKEN}")),
+                kind: Some(TOKEN.into()),
+                error_subcode: None,
+                is_transient: None,
+                error_user_title: Some(enc.into()),
+                error_user_msg: Some(TOKEN.into()),
+                error_data: Some(serde_json::json!({"details": TOKEN, TOKEN: [enc]})),
+                fbtrace_id: Some(TOKEN.into()),
+            })
+        };
+        // A real transport error, from a refused connection on loopback (port 1).
+        let network = reqwest::blocking::Client::new()
+            .get("http://127.0.0.1:1/")
+            .send()
+            .unwrap_err()
+            .without_url();
+        let endpoint = format!("GET /v23.0/{enc}");
+        let all = vec![
+            ApiError::Meta {
+                status: 401,
+                error: meta(),
+                endpoint: endpoint.clone(),
+            },
+            ApiError::ThrottledTooLong {
+                wait: Duration::from_secs(3600),
+                max_wait: Duration::from_secs(300),
+                status: 400,
+                error: meta(),
+                endpoint: endpoint.clone(),
+            },
+            ApiError::Network {
+                endpoint: endpoint.clone(),
+                source: network,
+            },
+            ApiError::Timeout {
+                endpoint: endpoint.clone(),
+                timeout: Duration::from_secs(1),
+            },
+            ApiError::Decode {
+                endpoint: endpoint.clone(),
+                status: 500,
+                reason: TOKEN.into(),
+                snippet: format!("<pre>Authorization: Bearer {TOKEN}</pre>"),
+                truncated: false,
+            },
+            ApiError::Redirect {
+                endpoint: endpoint.clone(),
+                status: 302,
+                location: format!("https://evil.example/{enc}"),
+            },
+            ApiError::Paging {
+                endpoint: endpoint.clone(),
+                problem: PagingProblem::ForeignNextUrl {
+                    origin: format!("https://{enc}.example"),
+                },
+            },
+            ApiError::InsecureUrl {
+                url: format!("http://example.invalid/{TOKEN}"),
+                reason: TOKEN.into(),
+            },
+            ApiError::InvalidUrl {
+                url: TOKEN.into(),
+                reason: TOKEN.into(),
+            },
+            ApiError::InvalidArgument {
+                what: "WABA id",
+                reason: format!("`{TOKEN}` is not a numeric id"),
+            },
+            ApiError::NotSuccessful { endpoint },
+            ApiError::Client(TOKEN.into()),
+        ];
+        let mut names = Vec::new();
+        for err in all {
+            names.push(match &err {
+                ApiError::Meta { .. } => "Meta",
+                ApiError::ThrottledTooLong { .. } => "ThrottledTooLong",
+                ApiError::Network { .. } => "Network",
+                ApiError::Timeout { .. } => "Timeout",
+                ApiError::Decode { .. } => "Decode",
+                ApiError::Redirect { .. } => "Redirect",
+                ApiError::Paging { .. } => "Paging",
+                ApiError::InsecureUrl { .. } => "InsecureUrl",
+                ApiError::InvalidUrl { .. } => "InvalidUrl",
+                ApiError::InvalidArgument { .. } => "InvalidArgument",
+                ApiError::NotSuccessful { .. } => "NotSuccessful",
+                ApiError::Client(_) => "Client",
+            });
+            let err = err.redacted(&secret);
+            let mut shown = format!("{err}\n{err:?}\n{err:#?}");
+            let mut source = std::error::Error::source(&err);
+            while let Some(s) = source {
+                shown.push_str(&format!("\n{s}\n{s:?}"));
+                source = s.source();
+            }
+            assert!(!secret.appears_in(&shown), "{shown}");
+            assert!(!shown.contains("SECRET"), "{shown}");
+        }
+        names.dedup();
+        assert_eq!(names.len(), 12);
     }
 
     #[test]
