@@ -171,6 +171,8 @@ enum Op {
     Status,
     /// `wt status --wait`: polls fail.
     StatusWait,
+    /// `wt lint --remote`: the listing for the duplicate rules fails.
+    LintRemote,
 }
 
 const OPS: &[Op] = &[
@@ -181,6 +183,7 @@ const OPS: &[Op] = &[
     Op::Delete,
     Op::Status,
     Op::StatusWait,
+    Op::LintRemote,
 ];
 
 /// The operations that write: a slow, cut-off or 500 answer may hide a success.
@@ -213,7 +216,7 @@ impl Scene {
         let baseline: &[&str] = match op {
             Op::PlanList | Op::SyncList | Op::Create => &["base_one", "base_two"],
             Op::Edit | Op::Delete => &["base_one", "a_notice", "b_notice"],
-            Op::Status | Op::StatusWait => &["base_one", "a_notice"],
+            Op::Status | Op::StatusWait | Op::LintRemote => &["base_one", "a_notice"],
         };
         for n in baseline {
             p.template(n, &format!("{n} is ready for you, reference"));
@@ -285,6 +288,14 @@ impl Scene {
                     0,
                     vec!["status"],
                     "reading the account",
+                    vec!["a_notice", "base_one"],
+                ),
+                Op::LintRemote => (
+                    list.0,
+                    list.1,
+                    0,
+                    vec!["lint", "--remote"],
+                    "reading the account's templates for --remote",
                     vec!["a_notice", "base_one"],
                 ),
                 Op::StatusWait => {
@@ -413,6 +424,8 @@ struct Row {
     words: &'static [&'static str],
     /// Extra environment for the run under test.
     env: &'static [(&'static str, &'static str)],
+    /// Words stderr must contain on every operation, overcome or not.
+    always: &'static [&'static str],
     /// Operations where wt looks after the retries ran out and finds the call was carried
     /// out (a write that answered 500 after committing): reported as done, exit 0.
     verified: &'static [Op],
@@ -427,8 +440,14 @@ impl Row {
             retryable: true,
             words: &[],
             env: &[],
+            always: &[],
             verified: &[],
         }
+    }
+
+    fn always(mut self, words: &'static [&'static str]) -> Self {
+        self.always = words;
+        self
     }
 
     fn verified(mut self, ops: &'static [Op]) -> Self {
@@ -513,6 +532,9 @@ impl Row {
             assert!(faulted >= MAX_ATTEMPTS, "{label}: gave up after {faulted}");
         }
 
+        for w in self.always {
+            assert!(err.contains(w), "{label}: stderr lacks {w:?}\n{out}");
+        }
         if op == Op::StatusWait {
             assert!(
                 !out.stderr.contains("waiting for review: no templates"),
@@ -661,26 +683,33 @@ fn throttling_with_the_usage_header() {
 
 #[test]
 fn throttle_waits_short_and_over_the_cap() {
-    Row::new(
-        "1 × throttled 80007, 1 minute",
-        Fault::Throttle {
-            code: 80007,
-            regain_minutes: 1,
-        },
-        1,
-    )
-    .check_all();
-    Row::new(
-        "throttled 4, 60 minutes",
-        Fault::Throttle {
-            code: 4,
-            regain_minutes: 60,
-        },
-        1,
-    )
-    .not_retried()
-    .words(&["Meta asks to wait 1 h", "run again in 60 minutes"])
-    .check_all();
+    for code in [4, 80007, 80008] {
+        // Meta asks for one minute: wt waits (WT_SLEEP_CAP_MS makes it instant here), says
+        // so, and the retry goes through.
+        Row::new(
+            "1 × throttled, 1 minute",
+            Fault::Throttle {
+                code,
+                regain_minutes: 1,
+            },
+            1,
+        )
+        .always(&["Meta asked to slow down; waiting 1m before the next call"])
+        .check_all();
+        // Meta asks for an hour, more than the 5 minutes wt may wait: it stops at once,
+        // without calling again (that would extend the block).
+        Row::new(
+            "throttled, 60 minutes",
+            Fault::Throttle {
+                code,
+                regain_minutes: 60,
+            },
+            1,
+        )
+        .not_retried()
+        .words(&["Meta asks to wait 1 h", "run again in 60 minutes"])
+        .check_all();
+    }
 }
 
 #[test]
