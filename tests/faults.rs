@@ -824,3 +824,89 @@ fn a_paging_cursor_that_loops_back() {
         s.converge(&label);
     }
 }
+
+/// A hostile or broken answer cannot drive the terminal or rewrite a CI log: control
+/// characters and bidirectional overrides in template names, statuses, reasons, component
+/// text and Meta's error messages are shown as visible escapes.
+#[test]
+fn control_characters_in_answers_are_shown_escaped() {
+    let p = Project::new();
+    p.template("a_notice", "a_notice is ready for you, reference");
+    let listing = r#"{"data":[
+        {"id":"7","name":"a_notice\u001b[2J\u0007","language":"en_US\r","status":"PENDING\u001b]0;pwned\u0007","category":"UTILITY\u009b31m",
+         "components":[{"type":"BODY","text":"Hello\n\u001b]52;c;ZXZpbA==\u0007 {{1}}"}],"rejected_reason":"\u202eDESAER","quality_score":{"score":"\u001b[31mRED"}},
+        {"id":"8","name":"a_notice","language":"en_US","status":"APPROVED","category":"UTILITY",
+         "components":[{"type":"BODY","text":"Old \u001b[1A\u001b[2K text {{1}}"}]}]}"#;
+    let meta_error = r#"{"error":{"code":100,"error_subcode":2388040,"message":"(#100) bad\r\u001b[1Afailed\u0007","error_user_title":"\u001b[32mOK","error_user_msg":"x\u202ey","error_data":{"details":"\u001b]8;;https://evil.example\u0007link"},"fbtrace_id":"A\u001bB"}}"#;
+    for args in [
+        &["-v", "plan"][..],
+        &["-v", "plan", "--prune"],
+        &["-v", "status"],
+        &["-v", "status", "a_notice"],
+        &["-v", "lint", "--remote"],
+        &["-v", "sync"],
+        &["-v", "sync", "--prune"],
+    ] {
+        p.fake.fail_next(
+            "GET",
+            "/message_templates",
+            Fault::Respond {
+                status: 200,
+                body: listing.into(),
+            },
+            1,
+        );
+        // The edit or create that follows is refused with escapes in Meta's texts.
+        p.fake.fail_next(
+            "POST",
+            "",
+            Fault::Respond {
+                status: 400,
+                body: meta_error.into(),
+            },
+            1,
+        );
+        p.fake.fail_next(
+            "DELETE",
+            "",
+            Fault::Respond {
+                status: 400,
+                body: meta_error.into(),
+            },
+            1,
+        );
+        let out = p.run(args);
+        assert!(out.code <= 3, "{args:?}: {out}");
+        for (stream, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let bad: Vec<char> = text
+                .chars()
+                .filter(|&c| {
+                    (c.is_control() && c != '\n')
+                        || ('\u{202a}'..='\u{202e}').contains(&c)
+                        || ('\u{2066}'..='\u{2069}').contains(&c)
+                })
+                .collect();
+            assert!(bad.is_empty(), "{args:?}: {bad:?} in {stream}\n{out}");
+        }
+        p.fake.clear_faults();
+    }
+    // And escaped, not dropped: the reader sees that something odd came back.
+    p.fake.fail_next(
+        "GET",
+        "/message_templates",
+        Fault::Respond {
+            status: 200,
+            body: listing.into(),
+        },
+        1,
+    );
+    let out = p.run(&["plan", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(
+        v.to_string().contains("a_notice\\\\u{1b}[2J"),
+        "escaped in JSON too: {v}"
+    );
+    p.fake.clear_faults();
+    let out = p.run(&["sync"]);
+    assert_eq!(out.code, 0, "{out}");
+}

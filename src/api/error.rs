@@ -158,7 +158,8 @@ pub struct MetaError {
 }
 
 impl MetaError {
-    /// The same error with the token replaced by `***` in every text field.
+    /// The same error with the token replaced by `***` and control characters made visible
+    /// in every text field.
     #[must_use]
     pub fn redacted(self, token: &super::Secret) -> Self {
         fn value(v: Value, token: &super::Secret) -> Value {
@@ -175,7 +176,15 @@ impl MetaError {
                 other => other,
             }
         }
-        let r = |s: Option<String>| s.map(|s| token.redact(&s));
+        // Redacted, and made printable: Meta's texts go to terminals and CI logs.
+        let r = |s: Option<String>| {
+            s.map(|s| super::text::printable(&token.redact(&s), false).into_owned())
+        };
+        let value = |v: Value, token: &super::Secret| {
+            let mut v = value(v, token);
+            super::text::json(&mut v);
+            v
+        };
         Self {
             code: self.code,
             message: r(self.message),
@@ -446,14 +455,12 @@ pub enum ApiError {
 
 impl ApiError {
     /// The same error with the token, plain or encoded, replaced by `***` in every text it
-    /// carries (messages, URLs, snippets, Meta's fields). The client returns only redacted
-    /// errors; callers need not remember to redact.
+    /// carries (messages, URLs, snippets, Meta's fields), and control characters made
+    /// visible ([`super::text`]). The client returns only redacted errors; callers need not
+    /// remember to redact.
     #[must_use]
     pub fn redacted(self, token: &super::Secret) -> Self {
-        if token.is_empty() {
-            return self;
-        }
-        let r = |s: String| token.redact(&s);
+        let r = |s: String| super::text::printable(&token.redact(&s), false).into_owned();
         match self {
             Self::Meta {
                 status,

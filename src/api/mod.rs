@@ -62,6 +62,7 @@ mod account;
 mod error;
 mod retry;
 mod templates;
+pub mod text;
 mod urls;
 mod usage;
 

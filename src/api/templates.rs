@@ -418,7 +418,8 @@ impl<'c> TemplatesApi<'c> {
     /// cheaply). `id` is always returned.
     pub fn get_fields(&self, id: &str, fields: &[&str]) -> Result<PartialTemplate, ApiError> {
         let url = self.get_url(id, fields);
-        self.client.execute(Method::GET, &url, None).result
+        let partial: PartialTemplate = self.client.execute(Method::GET, &url, None).result?;
+        Ok(partial.printable())
     }
 
     fn get_url(&self, id: &str, fields: &[&str]) -> reqwest::Url {
@@ -450,7 +451,16 @@ impl<'c> TemplatesApi<'c> {
             .client
             .execute::<CreatedTemplate>(Method::POST, &url, Some(&body));
         match sent.result {
-            Ok(created) => Ok(CreateOutcome::Created(created)),
+            Ok(mut created) => {
+                super::text::line(&mut created.id);
+                if let TemplateStatus::Other(o) = &mut created.status {
+                    super::text::line(o);
+                }
+                if let Category::Other(o) = &mut created.category {
+                    super::text::line(o);
+                }
+                Ok(CreateOutcome::Created(created))
+            }
             Err(err)
                 if sent.attempts > 1
                     && err.is_meta(codes::INVALID_PARAMETER, Some(codes::SUB_CONTENT_EXISTS)) =>
@@ -591,7 +601,39 @@ fn may_have_landed(err: &ApiError) -> bool {
     (err.is_retryable() && !err.is_throttling()) || unreadable_success
 }
 
+impl PartialTemplate {
+    /// Every text made printable ([`super::text`]): the answer came from the network.
+    fn printable(mut self) -> Self {
+        use super::text::{json, line, opt_line};
+        line(&mut self.id);
+        opt_line(&mut self.name);
+        opt_line(&mut self.language);
+        for s in [&mut self.status].into_iter().flatten() {
+            if let TemplateStatus::Other(o) = s {
+                line(o);
+            }
+        }
+        for c in [&mut self.category].into_iter().flatten() {
+            if let Category::Other(o) = c {
+                line(o);
+            }
+        }
+        if let Some(ParameterFormat::Other(o)) = &mut self.parameter_format {
+            line(o);
+        }
+        for c in self.components.iter_mut().flatten() {
+            json(c);
+        }
+        opt_line(&mut self.quality_score);
+        opt_line(&mut self.rejected_reason);
+        opt_line(&mut self.correct_category);
+        opt_line(&mut self.previous_category);
+        self
+    }
+}
+
 fn complete(partial: PartialTemplate, endpoint: &str) -> Result<RemoteTemplate, ApiError> {
+    let partial = partial.printable();
     let id = partial.id.clone();
     partial.into_remote().map_err(|field| ApiError::Decode {
         endpoint: endpoint.to_owned(),
