@@ -910,3 +910,46 @@ fn control_characters_in_answers_are_shown_escaped() {
     let out = p.run(&["sync"]);
     assert_eq!(out.code, 0, "{out}");
 }
+
+/// `status --wait` and `sync --wait` with a long `--timeout`: Meta's hour-long throttle
+/// (more than the client's own 5-minute cap) is waited out when it ends before the
+/// deadline, instead of failing a CI gate that had the time to wait.
+#[test]
+fn a_long_throttle_is_waited_out_when_the_deadline_allows() {
+    for sync in [false, true] {
+        let s = Scene::new(Op::StatusWait);
+        let label = if sync { "sync --wait" } else { "status --wait" };
+        let throttle = Fault::Throttle {
+            code: 80008,
+            regain_minutes: 60,
+        };
+        if sync {
+            // After sync's own listing (two pages), on the first poll.
+            s.p.template("c_notice", "c_notice is ready for you, reference");
+            s.p.fake
+                .fail_later("GET", "/message_templates", 2, throttle.clone(), 1);
+        } else {
+            s.inject(throttle.clone(), 1);
+        }
+        let cmd = if sync { "sync" } else { "status" };
+        let out =
+            s.p.run(&["-v", cmd, "--wait", "--interval", "10ms", "--timeout", "2h"]);
+        assert_eq!(out.code, 0, "{label}: {out}");
+        assert!(
+            out.err()
+                .contains("wt: Meta asks to wait 1h before the next call; waiting"),
+            "{label}: {out}"
+        );
+        let faulted = s.targeted().iter().filter(|r| r.fault.is_some()).count();
+        assert_eq!(faulted, 1, "{label}");
+        // Not enough time left: it stops at once, saying when to run again.
+        s.inject(throttle, 1);
+        let out =
+            s.p.run(&[cmd, "--wait", "--interval", "10ms", "--timeout", "30m"]);
+        assert_eq!(out.code, 3, "{label}: {out}");
+        assert!(
+            out.err().contains("run again in 60 minutes"),
+            "{label}: {out}"
+        );
+    }
+}

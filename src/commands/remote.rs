@@ -13,7 +13,8 @@
 //!   30 000), so tests of answers slower than the timeout take milliseconds, not minutes.
 //! - `WT_SLEEP_CAP_MS`: the longest real pause between two attempts in milliseconds. wt
 //!   still decides and reports the wait Meta asks for (a throttle's minutes); it only sleeps
-//!   less. Unset in real use; tests set it so a one-minute throttle wait is instant.
+//!   less (retries, throttle waits and `--wait` pauses alike). Unset in real use; tests set
+//!   it so a one-minute throttle wait is instant.
 
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
@@ -48,6 +49,8 @@ pub struct Connection {
     /// `$WA_ACCESS_TOKEN` or `the file named by WT_TOKEN_FILE (…)`, for hints.
     pub token_source: String,
     token: Secret,
+    /// `WT_SLEEP_CAP_MS` (tests).
+    sleep_cap: Option<Duration>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -119,6 +122,7 @@ pub fn connect(cx: &Context, config: &Config) -> Result<Connection, WtError> {
         account,
         token_source,
         token,
+        sleep_cap,
     })
 }
 
@@ -237,6 +241,11 @@ pub fn human_duration(d: Duration) -> String {
 }
 
 impl Connection {
+    /// Waits `d` between two calls (at most `WT_SLEEP_CAP_MS` when tests set it).
+    pub fn pause(&self, d: Duration) {
+        std::thread::sleep(self.sleep_cap.map_or(d, |cap| d.min(cap)));
+    }
+
     /// Replaces the token by `***` in `text`.
     pub fn redact(&self, text: &str) -> String {
         redact_with(&self.token, text)

@@ -268,6 +268,25 @@ impl<'a> Watch<'a> {
                     failed = 0;
                     last_error = None;
                 }
+                // Meta asks for a longer pause than the client waits on its own (5 min):
+                // when it ends before the deadline, wait it out, saying so; calling earlier
+                // would extend the block (meta/api.md §7).
+                Err(ApiError::ThrottledTooLong { wait, .. })
+                    if Instant::now() + wait < deadline =>
+                {
+                    if !self.quiet {
+                        clear_progress();
+                        eprintln!(
+                            "wt: Meta asks to wait {} before the next call; waiting ({} left before --timeout)",
+                            human_duration(wait),
+                            human_duration(round_for_display(
+                                deadline.saturating_duration_since(Instant::now())
+                            ))
+                        );
+                    }
+                    self.conn.pause(wait);
+                    continue;
+                }
                 Err(e) if e.is_retryable() && failed + 1 < MAX_FAILED_POLLS => {
                     failed += 1;
                     if !self.quiet {
@@ -323,7 +342,7 @@ impl<'a> Watch<'a> {
                     eprintln!("wt: {line}");
                 }
             }
-            std::thread::sleep(pause);
+            self.conn.pause(pause);
             interval = interval.mul_f64(BACKOFF_FACTOR).min(cap);
         }
     }
