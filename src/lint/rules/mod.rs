@@ -12,6 +12,7 @@ pub(crate) mod auth;
 pub(crate) mod buttons;
 pub(crate) mod components;
 pub(crate) mod examples;
+pub(crate) mod lexicon;
 pub(crate) mod placeholders;
 pub(crate) mod structure;
 
