@@ -237,6 +237,7 @@ pub fn run(
             rules::buttons::check(&mut cx);
             rules::auth::check(&mut cx);
             rules::examples::check(&mut cx);
+            rules::links::check(&mut cx);
             cx.out
         })
         .collect();

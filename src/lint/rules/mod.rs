@@ -13,6 +13,7 @@ pub(crate) mod buttons;
 pub(crate) mod components;
 pub(crate) mod examples;
 pub(crate) mod lexicon;
+pub(crate) mod links;
 pub(crate) mod placeholders;
 pub(crate) mod structure;
 
@@ -116,6 +117,7 @@ pub fn all_rules() -> &'static [&'static Rule] {
             buttons::RULES,
             auth::RULES,
             examples::RULES,
+            links::RULES,
         ]
         .concat();
         all.sort_by_key(|r| r.code);
