@@ -238,6 +238,7 @@ pub fn run(
             rules::auth::check(&mut cx);
             rules::examples::check(&mut cx);
             rules::links::check(&mut cx);
+            rules::policy::check(&mut cx);
             cx.out
         })
         .collect();

@@ -20,6 +20,7 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 use crate::lint::LintOptions;
 use crate::template::text::Segment;
+use crate::template::Str;
 
 /// One word list. The file name is the list's name in `data/lexicons/<lang>/` and in a
 /// `reject = ["<list>:<phrase>"]` vocabulary entry.
@@ -47,13 +48,16 @@ pub(crate) enum List {
     /// Verbs that mean typing into a screen ("enter", "digite"): they do not turn "the code
     /// we sent you" into a request to hand the code over (WT060).
     EntryVerbs,
+    /// Words right after an identifier that make it the subject of a notice ("your password
+    /// was changed"): WT060 and WT061 stay quiet.
+    StatementMarkers,
     /// `accept` words of `wt.toml`: nothing inside one of their matches is flagged.
     Accept,
 }
 
 impl List {
     /// The lists shipped as data files, in file order.
-    pub(crate) const FILES: [List; 18] = [
+    pub(crate) const FILES: [List; 19] = [
         List::SensitiveIdentifiers,
         List::RequestVerbs,
         List::Negations,
@@ -72,6 +76,7 @@ impl List {
         List::OptOut,
         List::RequestCues,
         List::EntryVerbs,
+        List::StatementMarkers,
     ];
 
     pub(crate) fn file_name(self) -> &'static str {
@@ -94,6 +99,7 @@ impl List {
             List::OptOut => "opt_out",
             List::RequestCues => "request_cues",
             List::EntryVerbs => "entry_verbs",
+            List::StatementMarkers => "statement_markers",
             List::Accept => "accept",
         }
     }
@@ -120,6 +126,7 @@ macro_rules! lang_files {
             lang_files!(@ $lang, "opt_out"),
             lang_files!(@ $lang, "request_cues"),
             lang_files!(@ $lang, "entry_verbs"),
+            lang_files!(@ $lang, "statement_markers"),
         ]
     };
     (@ $lang:literal, $file:literal) => {
@@ -135,7 +142,7 @@ macro_rules! lang_files {
 }
 
 /// The bundled languages: (base code, one text per [`List::FILES`] entry).
-static BUNDLED: [(&str, [&str; 18]); 3] = [
+static BUNDLED: [(&str, [&str; 19]); 3] = [
     ("en", lang_files!("en")),
     ("es", lang_files!("es")),
     ("pt", lang_files!("pt")),
@@ -471,6 +478,32 @@ impl Lexicon {
             hits.push(h);
         }
         Hits { hits }
+    }
+}
+
+/// One template string folded and matched against a lexicon.
+pub(crate) struct Scan<'a> {
+    pub(crate) s: &'a Str,
+    pub(crate) folded: Folded,
+    pub(crate) hits: Hits,
+}
+
+impl<'a> Scan<'a> {
+    pub(crate) fn new(lexicon: &Lexicon, s: &'a Str) -> Self {
+        let segments = s.segments();
+        let folded = Folded::new(&s.value, Some(&segments));
+        let hits = lexicon.find(&folded);
+        Self { s, folded, hits }
+    }
+
+    /// The decoded range of a folded range (for `Checker::report_in`).
+    pub(crate) fn decoded(&self, folded: Range<usize>) -> Range<usize> {
+        self.folded.to_original(folded)
+    }
+
+    /// The text of a hit as written.
+    pub(crate) fn text(&self, h: &Hit) -> &str {
+        &self.s.value[self.decoded(h.range.clone())]
     }
 }
 

@@ -15,6 +15,7 @@ pub(crate) mod examples;
 pub(crate) mod lexicon;
 pub(crate) mod links;
 pub(crate) mod placeholders;
+pub(crate) mod policy;
 pub(crate) mod structure;
 
 /// The groups of `RULES.md`.
@@ -118,6 +119,7 @@ pub fn all_rules() -> &'static [&'static Rule] {
             auth::RULES,
             examples::RULES,
             links::RULES,
+            policy::RULES,
         ]
         .concat();
         all.sort_by_key(|r| r.code);
