@@ -148,6 +148,15 @@ static BUNDLED: [(&str, [&str; 19]); 3] = [
     ("pt", lang_files!("pt")),
 ];
 
+/// Brands whose support a template must not claim to be (WT067), language-independent.
+static BRANDS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/data/lexicons/brands.txt"
+));
+
+/// A lexicon line with this slot is expanded once per brand of `brands.txt`.
+const BRAND_SLOT: &str = "{brand}";
+
 /// The base of a language code: `pt_BR` → `pt`, `es-MX` → `es`, `EN` → `en`.
 pub(crate) fn base_language(code: &str) -> String {
     code.split(['_', '-'])
@@ -541,9 +550,16 @@ pub(crate) fn for_language(options: &LintOptions, code: &str) -> Option<Arc<Lexi
     }
     let mut entries: Vec<(List, String, bool, bool)> = Vec::new();
     if let Some((_, texts)) = bundled {
+        let brands: Vec<(String, bool)> = parse_entries(BRANDS).collect();
         for (list, text) in List::FILES.iter().zip(texts.iter()) {
             for (phrase, wildcard) in parse_entries(text) {
-                entries.push((*list, phrase, wildcard, false));
+                if phrase.contains(BRAND_SLOT) {
+                    for (brand, _) in &brands {
+                        entries.push((*list, phrase.replace(BRAND_SLOT, brand), wildcard, false));
+                    }
+                } else {
+                    entries.push((*list, phrase, wildcard, false));
+                }
             }
         }
     }

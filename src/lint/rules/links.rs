@@ -713,11 +713,15 @@ fn url_button(cx: &mut Checker<'_>, url: &Str, example: Option<&Str>) {
         Some(ex) => {
             let e = ex.value.trim();
             let lower = e.to_ascii_lowercase();
-            let absolute = (lower.starts_with("https://") || lower.starts_with("http://"))
-                && e.split_once("://").is_some_and(|(_, r)| {
-                    r.split(['/', '?', '#']).next().is_some_and(|h| h.contains('.'))
-                });
-            if !absolute {
+            // A URL: a dotted host, with or without scheme (a missing scheme is WT043's,
+            // on the button URL itself).
+            let host = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
+            let is_url = !e.contains(char::is_whitespace)
+                && host
+                    .split(['/', '?', '#'])
+                    .next()
+                    .is_some_and(|h| h.contains('.') && !h.ends_with('.'));
+            if !is_url {
                 cx.report_in(
                     &WT046,
                     ex,
