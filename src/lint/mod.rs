@@ -239,6 +239,7 @@ pub fn run(
             rules::examples::check(&mut cx);
             rules::links::check(&mut cx);
             rules::policy::check(&mut cx);
+            rules::category::check(&mut cx);
             cx.out
         })
         .collect();

@@ -10,6 +10,7 @@ use crate::lint::diagnostic::Severity;
 
 pub(crate) mod auth;
 pub(crate) mod buttons;
+pub(crate) mod category;
 pub(crate) mod components;
 pub(crate) mod examples;
 pub(crate) mod lexicon;
@@ -120,6 +121,7 @@ pub fn all_rules() -> &'static [&'static Rule] {
             examples::RULES,
             links::RULES,
             policy::RULES,
+            category::RULES,
         ]
         .concat();
         all.sort_by_key(|r| r.code);

@@ -158,7 +158,7 @@ const VERB_BEFORE_WINDOW: usize = 6;
 const VERB_AFTER_WINDOW: usize = 3;
 /// "your card number and the CVV": identifiers this close after a requested one are
 /// requested too.
-const LIST_WINDOW: usize = 3;
+pub(crate) const LIST_WINDOW: usize = 3;
 /// A partial qualifier ("last 4 digits of your card") this close to the identifier makes it
 /// partial.
 const PARTIAL_WINDOW: usize = 4;
