@@ -240,6 +240,7 @@ pub fn run(
             rules::links::check(&mut cx);
             rules::policy::check(&mut cx);
             rules::category::check(&mut cx);
+            rules::language::check(&mut cx);
             cx.out
         })
         .collect();

@@ -13,6 +13,7 @@ pub(crate) mod buttons;
 pub(crate) mod category;
 pub(crate) mod components;
 pub(crate) mod examples;
+pub(crate) mod language;
 pub(crate) mod lexicon;
 pub(crate) mod links;
 pub(crate) mod placeholders;
@@ -122,6 +123,7 @@ pub fn all_rules() -> &'static [&'static Rule] {
             links::RULES,
             policy::RULES,
             category::RULES,
+            language::RULES,
         ]
         .concat();
         all.sort_by_key(|r| r.code);
