@@ -184,8 +184,16 @@ fn user_note(h: &Hit) -> &'static str {
 /// WT080, WT081, WT083 in a text. Promotional wins where it overlaps cross-sell.
 fn wording(cx: &mut Checker<'_>, scan: &Scan<'_>) {
     let mut promo: Vec<std::ops::Range<usize>> = Vec::new();
+    // "A discount of 5 USD was applied to order 123" is a receipt line, not an offer.
+    let receipt = |r: &std::ops::Range<usize>| {
+        let sentence = scan.folded.sentence_of(r.start);
+        scan.hits.in_range(List::ReceiptMarkers, sentence).next().is_some()
+    };
     for h in scan.hits.of(List::Promotional) {
         promo.push(h.range.clone());
+        if receipt(&h.range) {
+            continue;
+        }
         cx.report_in(
             &WT080,
             scan.s,
@@ -195,7 +203,7 @@ fn wording(cx: &mut Checker<'_>, scan: &Scan<'_>) {
         );
     }
     for (range, what) in promo_patterns(scan) {
-        if promo.iter().any(|p| p.start < range.end && range.start < p.end) {
+        if promo.iter().any(|p| p.start < range.end && range.start < p.end) || receipt(&range) {
             continue;
         }
         promo.push(range.clone());

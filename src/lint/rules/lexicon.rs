@@ -51,13 +51,21 @@ pub(crate) enum List {
     /// Words right after an identifier that make it the subject of a notice ("your password
     /// was changed"): WT060 and WT061 stay quiet.
     StatementMarkers,
+    /// Places outside the chat ("in the app", "no aplicativo"): with one in the sentence an
+    /// entry verb is not a request (WT060/WT061).
+    Elsewhere,
+    /// Bundled near-misses ("you're welcome to", "point of sale"): like `accept`, nothing
+    /// inside one of their matches is flagged.
+    Exceptions,
+    /// "was applied", "se aplicó": promotional wording in that sentence is a receipt (WT080).
+    ReceiptMarkers,
     /// `accept` words of `wt.toml`: nothing inside one of their matches is flagged.
     Accept,
 }
 
 impl List {
     /// The lists shipped as data files, in file order.
-    pub(crate) const FILES: [List; 19] = [
+    pub(crate) const FILES: [List; 22] = [
         List::SensitiveIdentifiers,
         List::RequestVerbs,
         List::Negations,
@@ -77,6 +85,9 @@ impl List {
         List::RequestCues,
         List::EntryVerbs,
         List::StatementMarkers,
+        List::Elsewhere,
+        List::Exceptions,
+        List::ReceiptMarkers,
     ];
 
     pub(crate) fn file_name(self) -> &'static str {
@@ -100,6 +111,9 @@ impl List {
             List::RequestCues => "request_cues",
             List::EntryVerbs => "entry_verbs",
             List::StatementMarkers => "statement_markers",
+            List::Elsewhere => "elsewhere",
+            List::Exceptions => "exceptions",
+            List::ReceiptMarkers => "receipt_markers",
             List::Accept => "accept",
         }
     }
@@ -127,6 +141,9 @@ macro_rules! lang_files {
             lang_files!(@ $lang, "request_cues"),
             lang_files!(@ $lang, "entry_verbs"),
             lang_files!(@ $lang, "statement_markers"),
+            lang_files!(@ $lang, "elsewhere"),
+            lang_files!(@ $lang, "exceptions"),
+            lang_files!(@ $lang, "receipt_markers"),
         ]
     };
     (@ $lang:literal, $file:literal) => {
@@ -142,7 +159,7 @@ macro_rules! lang_files {
 }
 
 /// The bundled languages: (base code, one text per [`List::FILES`] entry).
-static BUNDLED: [(&str, [&str; 19]); 3] = [
+static BUNDLED: [(&str, [&str; 22]); 3] = [
     ("en", lang_files!("en")),
     ("es", lang_files!("es")),
     ("pt", lang_files!("pt")),
@@ -458,13 +475,14 @@ impl Lexicon {
                 user: pat.user,
             });
         }
+        let shields = |l: List| matches!(l, List::Accept | List::Exceptions);
         let accepted: Vec<Range<usize>> = raw
             .iter()
-            .filter(|h| h.list == List::Accept)
+            .filter(|h| shields(h.list))
             .map(|h| h.range.clone())
             .collect();
         raw.retain(|h| {
-            h.list != List::Accept
+            !shields(h.list)
                 && !accepted
                     .iter()
                     .any(|a| a.start <= h.range.start && h.range.end <= a.end)

@@ -159,6 +159,9 @@ const VERB_AFTER_WINDOW: usize = 3;
 /// "your card number and the CVV": identifiers this close after a requested one are
 /// requested too.
 pub(crate) const LIST_WINDOW: usize = 3;
+/// Words after an identifier in which a number or variable means the value is given
+/// ("PIN {{3}}", "PIN is {{3}}", "número de cuenta es {{2}}").
+const GIVEN_WINDOW: usize = 2;
 /// A partial qualifier ("last 4 digits of your card") this close to the identifier makes it
 /// partial.
 const PARTIAL_WINDOW: usize = 4;
@@ -242,11 +245,25 @@ pub(crate) fn reading<'h>(scan: &'h Scan<'_>, id: &Hit) -> Reading<'h> {
     {
         return Reading::Quiet;
     }
+    // A value right after the identifier ("enter PIN {{3}}", "tu número de cuenta es
+    // {{2}}") is handed to the customer, not asked for.
+    let given = f.text[id.range.end..sentence.end]
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(GIVEN_WINDOW)
+        .any(|w| w.chars().all(|c| c.is_ascii_digit()));
+    if given {
+        return Reading::Quiet;
+    }
+    // Entry verbs ("enter", "digite") mean typing into a screen: not a request for a code,
+    // nor for anything when the sentence names the screen ("open the app and enter your
+    // password").
     let code_like = is_code_like(&f.text[id.range.clone()]);
+    let elsewhere = h.in_range(List::Elsewhere, sentence.clone()).next().is_some();
     let verbs: Vec<&Hit> = h
         .in_range(List::RequestVerbs, sentence.clone())
         .filter(|v| {
-            !(code_like
+            !((code_like || elsewhere)
                 && h.of(List::EntryVerbs).any(|e| {
                     e.range.start < v.range.end && v.range.start < e.range.end
                 }))
