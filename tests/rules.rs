@@ -147,13 +147,18 @@ fn every_foundation_rule_has_a_triggering_fixture_and_a_near_miss() {
 /// The content rule families: a bad file must produce exactly its declared codes among these.
 fn is_content_code(code: &str) -> bool {
     use wt::lint::rules::Family::*;
-    wt::lint::rules::find(code).is_some_and(|r| matches!(r.family, Links | Policy | CategoryFit | Language))
+    wt::lint::rules::find(code)
+        .is_some_and(|r| matches!(r.family, Links | Policy | CategoryFit | Language))
 }
 
 /// Lints one file with the `[lint]` options of the `wt.toml` beside it, if any.
 fn content_findings(path: &Path) -> Vec<(String, String, Severity)> {
     let cwd = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let options = match path.parent().map(|d| d.join("wt.toml")).filter(|p| p.is_file()) {
+    let options = match path
+        .parent()
+        .map(|d| d.join("wt.toml"))
+        .filter(|p| p.is_file())
+    {
         Some(cfg) => {
             let config = wt::config::Config::load(Some(&cfg), cwd).expect("fixture wt.toml loads");
             wt::commands::lint::lint_options(&config)
@@ -166,7 +171,11 @@ fn content_findings(path: &Path) -> Vec<(String, String, Severity)> {
         .diagnostics
         .iter()
         .map(|d| {
-            let text = ws.sources[d.file].text.get(d.span.clone()).unwrap_or("<bad span>").to_string();
+            let text = ws.sources[d.file]
+                .text
+                .get(d.span.clone())
+                .unwrap_or("<bad span>")
+                .to_string();
             (d.code.to_string(), text, d.severity)
         })
         .collect()
@@ -178,12 +187,20 @@ fn clean_content_corpus_has_no_warning_or_error() {
     assert!(files.len() >= 20, "clean corpus too small: {}", files.len());
     let mut failures = Vec::new();
     for f in &files {
-        let found: Vec<_> = content_findings(f).into_iter().filter(|(_, _, s)| *s >= Severity::Warning).collect();
+        let found: Vec<_> = content_findings(f)
+            .into_iter()
+            .filter(|(_, _, s)| *s >= Severity::Warning)
+            .collect();
         if !found.is_empty() {
             failures.push(format!("{}\n  found: {found:?}", f.display()));
         }
     }
-    assert!(failures.is_empty(), "{} clean file(s) with findings:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} clean file(s) with findings:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -199,17 +216,28 @@ fn bad_content_corpus_produces_exactly_the_declared_codes() {
         };
         let want: std::collections::BTreeSet<String> = expect.into_iter().map(|e| e.code).collect();
         let found = content_findings(f);
-        let got: std::collections::BTreeSet<String> =
-            found.iter().filter(|(c, _, _)| is_content_code(c)).map(|(c, _, _)| c.clone()).collect();
+        let got: std::collections::BTreeSet<String> = found
+            .iter()
+            .filter(|(c, _, _)| is_content_code(c))
+            .map(|(c, _, _)| c.clone())
+            .collect();
         let other: Vec<_> = found
             .iter()
             .filter(|(c, _, s)| !is_content_code(c) && *s >= Severity::Warning)
             .collect();
         if want != got || !other.is_empty() {
-            failures.push(format!("{}\n  expected: {want:?}\n  found:    {found:?}", f.display()));
+            failures.push(format!(
+                "{}\n  expected: {want:?}\n  found:    {found:?}",
+                f.display()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} bad file(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} bad file(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -217,13 +245,21 @@ fn every_content_rule_fires_in_english_spanish_and_portuguese() {
     let files = fixtures("tests/fixtures/content/bad");
     let mut seen: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
     for f in &files {
-        let stem = f.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        let stem = f
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         let mut parts = stem.split('_');
-        let (Some(code), Some(lang)) = (parts.next(), parts.next()) else { continue };
+        let (Some(code), Some(lang)) = (parts.next(), parts.next()) else {
+            continue;
+        };
         let src = std::fs::read_to_string(f).unwrap_or_default();
         let declared = expectations(&src).unwrap_or_default();
         if declared.iter().any(|e| e.code.eq_ignore_ascii_case(code)) {
-            seen.entry(code.to_ascii_uppercase()).or_default().insert(lang.to_string());
+            seen.entry(code.to_ascii_uppercase())
+                .or_default()
+                .insert(lang.to_string());
         }
     }
     let missing: Vec<String> = wt::lint::rules::all_rules()
@@ -235,5 +271,8 @@ fn every_content_rule_fires_in_english_spanish_and_portuguese() {
         })
         .map(|r| format!("{} {:?}", r.code, seen.get(r.code)))
         .collect();
-    assert!(missing.is_empty(), "content rules without a bad fixture in en, es and pt: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "content rules without a bad fixture in en, es and pt: {missing:#?}"
+    );
 }

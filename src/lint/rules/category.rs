@@ -187,7 +187,10 @@ fn wording(cx: &mut Checker<'_>, scan: &Scan<'_>) {
     // "A discount of 5 USD was applied to order 123" is a receipt line, not an offer.
     let receipt = |r: &std::ops::Range<usize>| {
         let sentence = scan.folded.sentence_of(r.start);
-        scan.hits.in_range(List::ReceiptMarkers, sentence).next().is_some()
+        scan.hits
+            .in_range(List::ReceiptMarkers, sentence)
+            .next()
+            .is_some()
     };
     for h in scan.hits.of(List::Promotional) {
         promo.push(h.range.clone());
@@ -203,7 +206,11 @@ fn wording(cx: &mut Checker<'_>, scan: &Scan<'_>) {
         );
     }
     for (range, what) in promo_patterns(scan) {
-        if promo.iter().any(|p| p.start < range.end && range.start < p.end) || receipt(&range) {
+        if promo
+            .iter()
+            .any(|p| p.start < range.end && range.start < p.end)
+            || receipt(&range)
+        {
             continue;
         }
         promo.push(range.clone());
@@ -216,7 +223,10 @@ fn wording(cx: &mut Checker<'_>, scan: &Scan<'_>) {
         );
     }
     for h in scan.hits.of(List::CrossSell) {
-        if promo.iter().any(|p| p.start < h.range.end && h.range.start < p.end) {
+        if promo
+            .iter()
+            .any(|p| p.start < h.range.end && h.range.start < p.end)
+        {
             continue;
         }
         cx.report_in(
@@ -283,14 +293,20 @@ fn promo_patterns(scan: &Scan<'_>) -> Vec<(std::ops::Range<usize>, String)> {
     let p = promo_regexes();
     let mut out = Vec::new();
     for m in p.percent.find_iter(&scan.folded.text) {
-        out.push((m.range(), format!("the discount `{}`", &scan.s.value[scan.decoded(m.range())])));
+        out.push((
+            m.range(),
+            format!("the discount `{}`", &scan.s.value[scan.decoded(m.range())]),
+        ));
     }
     for c in p.coupon.captures_iter(&scan.s.value) {
         let Some(code) = c.get(1) else { continue };
         // Map the original range back to folded offsets through a search in the fold.
         let folded_code = lexicon::fold(code.as_str());
         if let Some(at) = scan.folded.text.find(&folded_code) {
-            out.push((at..at + folded_code.len(), format!("the coupon code `{}`", code.as_str())));
+            out.push((
+                at..at + folded_code.len(),
+                format!("the coupon code `{}`", code.as_str()),
+            ));
         }
     }
     out
@@ -303,7 +319,10 @@ fn tone(cx: &mut Checker<'_>, scan: &Scan<'_>) {
             &WT084,
             scan.s,
             scan.decoded(h.range.clone()),
-            format!("`{}` gives a utility message a chatty, salesy tone", scan.text(h)),
+            format!(
+                "`{}` gives a utility message a chatty, salesy tone",
+                scan.text(h)
+            ),
             "open with what happened: \"Your order {{1}} …\"",
         );
     }
@@ -333,7 +352,10 @@ fn tone(cx: &mut Checker<'_>, scan: &Scan<'_>) {
                 &WT084,
                 scan.s,
                 at..at + len,
-                format!("the celebratory emoji {} in a utility message", &text[at..at + len]),
+                format!(
+                    "the celebratory emoji {} in a utility message",
+                    &text[at..at + len]
+                ),
                 "remove it: celebration is a marketing signal",
             );
         }
@@ -343,7 +365,11 @@ fn tone(cx: &mut Checker<'_>, scan: &Scan<'_>) {
 /// WT082: no variable and no transactional noun.
 fn anchor(cx: &mut Checker<'_>, lang: &Language, scans: &[(Scan<'_>, bool)]) {
     let Some(body) = &lang.body else { return };
-    let has_var = |s: &Str| s.segments().iter().any(|seg| matches!(seg, Segment::Var(_)));
+    let has_var = |s: &Str| {
+        s.segments()
+            .iter()
+            .any(|seg| matches!(seg, Segment::Var(_)))
+    };
     let header_var = matches!(&lang.header, Some(Header::Text(h)) if has_var(h));
     if has_var(body) || header_var {
         return;
@@ -351,9 +377,10 @@ fn anchor(cx: &mut Checker<'_>, lang: &Language, scans: &[(Scan<'_>, bool)]) {
     let anchored = scans
         .iter()
         .any(|(s, _)| s.hits.any(List::TransactionAnchors))
-        || lang.buttons.iter().any(|b| {
-            matches!(b.kind, ButtonKind::Url) && b.url.as_ref().is_some_and(has_var)
-        });
+        || lang
+            .buttons
+            .iter()
+            .any(|b| matches!(b.kind, ButtonKind::Url) && b.url.as_ref().is_some_and(has_var));
     if !anchored {
         cx.report_in(
             &WT082,
@@ -371,7 +398,12 @@ fn otp(cx: &mut Checker<'_>, scans: &[(Scan<'_>, bool)]) {
     for (scan, _) in scans {
         for h in scan.hits.of(List::OtpWording) {
             let sentence = scan.folded.sentence_of(h.range.start);
-            if scan.hits.in_range(List::Negations, sentence).next().is_some() {
+            if scan
+                .hits
+                .in_range(List::Negations, sentence)
+                .next()
+                .is_some()
+            {
                 continue;
             }
             // "su número de tarjeta y el código de seguridad" asks for a card's CVV: WT060 or

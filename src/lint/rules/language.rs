@@ -156,8 +156,7 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
     let t = cx.template;
     for lang in &t.languages {
         let declared = base_language(&lang.code);
-        let Some(declared_lang) = LANGUAGES.iter().copied().find(|l| code(*l) == declared)
-        else {
+        let Some(declared_lang) = LANGUAGES.iter().copied().find(|l| code(*l) == declared) else {
             continue;
         };
         let sentences = sentences(lang);
@@ -185,7 +184,9 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
         if mixed(cx, lang, declared_lang, &sentences) {
             continue;
         }
-        if top != declared_lang && top_conf >= MISMATCH_CONFIDENCE && declared_conf <= DECLARED_AT_MOST
+        if top != declared_lang
+            && top_conf >= MISMATCH_CONFIDENCE
+            && declared_conf <= DECLARED_AT_MOST
         {
             cx.report(
                 &WT124,
@@ -210,13 +211,23 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
 /// lingua puts it first with at least [`SENTENCE_CONFIDENCE`], and as foreign when lingua gives
 /// the declared language at most [`DECLARED_AT_MOST`] (Spanish and Portuguese may share the
 /// rest: "not English" is what matters); anything between is not counted.
-fn mixed(cx: &mut Checker<'_>, lang: &Language, declared: Lang, sentences: &[Sentence<'_>]) -> bool {
+fn mixed(
+    cx: &mut Checker<'_>,
+    lang: &Language,
+    declared: Lang,
+    sentences: &[Sentence<'_>],
+) -> bool {
     let mut own = 0;
     let mut foreign: Vec<(Lang, usize, &Sentence<'_>)> = Vec::new();
-    for s in sentences.iter().filter(|s| s.words.len() >= MIN_SENTENCE_WORDS) {
+    for s in sentences
+        .iter()
+        .filter(|s| s.words.len() >= MIN_SENTENCE_WORDS)
+    {
         let text = s.words.join(" ");
         let values = detector().compute_language_confidence_values(text.as_str());
-        let Some(&(top, top_conf)) = values.first() else { continue };
+        let Some(&(top, top_conf)) = values.first() else {
+            continue;
+        };
         let declared_conf = values
             .iter()
             .find(|(l, _)| *l == declared)
@@ -239,7 +250,7 @@ fn mixed(cx: &mut Checker<'_>, lang: &Language, declared: Lang, sentences: &[Sen
     if share(own) < MIN_SHARE || share(other) < MIN_SHARE {
         return false;
     }
-    foreign.sort_by(|a, b| b.1.cmp(&a.1));
+    foreign.sort_by_key(|f| std::cmp::Reverse(f.1));
     let (main_other, _, first) = foreign[0];
     let first = foreign
         .iter()
@@ -387,10 +398,12 @@ mod tests {
 
     #[test]
     fn detector_tells_spanish_from_portuguese() {
-        let es = detector()
-            .compute_language_confidence_values("Tu reembolso fue procesado y aparecerá en cinco días");
-        let pt = detector()
-            .compute_language_confidence_values("Seu reembolso foi processado e aparecerá em cinco dias");
+        let es = detector().compute_language_confidence_values(
+            "Tu reembolso fue procesado y aparecerá en cinco días",
+        );
+        let pt = detector().compute_language_confidence_values(
+            "Seu reembolso foi processado e aparecerá em cinco dias",
+        );
         assert_eq!(es[0].0, Lang::Spanish);
         assert_eq!(pt[0].0, Lang::Portuguese);
     }

@@ -182,12 +182,6 @@ pub(crate) fn base_language(code: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Whether wt ships word lists for this language (its base).
-pub(crate) fn is_bundled(code: &str) -> bool {
-    let base = base_language(code);
-    BUNDLED.iter().any(|(l, _)| *l == base)
-}
-
 /// The entries of one data file: (folded phrase, wildcard).
 pub(crate) fn parse_entries(text: &str) -> impl Iterator<Item = (String, bool)> + '_ {
     text.lines().filter_map(|line| {
@@ -360,11 +354,6 @@ impl Folded {
         let a = self.word_starts.partition_point(|&s| s < r.start);
         let b = self.word_starts.partition_point(|&s| s < r.end);
         b - a
-    }
-
-    /// Number of words of the whole text.
-    pub(crate) fn word_count(&self) -> usize {
-        self.word_starts.len()
     }
 }
 
@@ -651,7 +640,10 @@ mod tests {
 
     #[test]
     fn word_boundaries() {
-        let l = lex(&[(List::RestrictedGoods, "bet"), (List::SensitiveIdentifiers, "pin")]);
+        let l = lex(&[
+            (List::RestrictedGoods, "bet"),
+            (List::SensitiveIdentifiers, "pin"),
+        ]);
         assert!(matched(&l, "Delivery between 2 and 4 pm").is_empty());
         assert!(matched(&l, "The spinning class starts at 6").is_empty());
         assert_eq!(matched(&l, "Place your bet now"), ["bet"]);
@@ -661,19 +653,31 @@ mod tests {
 
     #[test]
     fn accents_and_case_fold_both_ways() {
-        let l = lex(&[(List::Promotional, "grátis"), (List::Promotional, "promoção")]);
+        let l = lex(&[
+            (List::Promotional, "grátis"),
+            (List::Promotional, "promoção"),
+        ]);
         assert_eq!(matched(&l, "Frete GRÁTIS hoje"), ["GRÁTIS"]);
         assert_eq!(matched(&l, "Frete gratis hoje"), ["gratis"]);
         assert_eq!(matched(&l, "Nova Promoção!"), ["Promoção"]);
         assert_eq!(matched(&l, "nova PROMOCAO"), ["PROMOCAO"]);
         // A decomposed accent (NFD input) folds the same.
-        assert_eq!(matched(&l, "Promoc\u{0327}a\u{0303}o"), ["Promoc\u{0327}a\u{0303}o"]);
+        assert_eq!(
+            matched(&l, "Promoc\u{0327}a\u{0303}o"),
+            ["Promoc\u{0327}a\u{0303}o"]
+        );
     }
 
     #[test]
     fn phrases_match_across_whitespace_runs_and_wildcards_extend() {
-        let l = lex(&[(List::Promotional, "limited time offer"), (List::Promotional, "discount*")]);
-        assert_eq!(matched(&l, "A limited\n  time   offer!"), ["limited\n  time   offer"]);
+        let l = lex(&[
+            (List::Promotional, "limited time offer"),
+            (List::Promotional, "discount*"),
+        ]);
+        assert_eq!(
+            matched(&l, "A limited\n  time   offer!"),
+            ["limited\n  time   offer"]
+        );
         assert_eq!(matched(&l, "Discounted prices"), ["Discounted"]);
         assert!(matched(&l, "nodiscount").is_empty());
     }
@@ -695,7 +699,7 @@ mod tests {
         assert_eq!(f.text, "hi 0, your pin 0 ok");
         let l = lex(&[(List::SensitiveIdentifiers, "name")]);
         assert!(l.find(&f).hits.is_empty());
-        assert_eq!(f.word_count(), 6);
+        assert_eq!(f.words_in(0..f.text.len()), 6);
     }
 
     #[test]

@@ -218,15 +218,96 @@ fn parse_list(text: &str) -> Vec<HostEntry> {
 /// Generic top-level domains recognised in URLs without a scheme; every two-letter
 /// country code and every TLD of the bundled lists count too.
 const GENERIC_TLDS: &[&str] = &[
-    "com", "net", "org", "info", "biz", "edu", "gov", "mil", "int", "app", "dev", "page", "link",
-    "site", "online", "shop", "store", "club", "live", "life", "news", "blog", "tech", "cloud",
-    "digital", "email", "agency", "pro", "top", "vip", "xyz", "one", "fun", "website", "space",
-    "today", "world", "global", "travel", "health", "care", "bank", "money", "finance", "delivery",
-    "express", "services", "support", "help", "company", "business", "solutions", "network",
-    "media", "social", "market", "sale", "deals", "promo", "click", "bio", "art", "design",
-    "studio", "fashion", "food", "restaurant", "hotel", "tickets", "events", "school",
-    "academy", "education", "clinic", "dental", "insurance", "loans", "credit", "cash",
-    "games", "bet", "casino", "poker", "mobi", "name", "asia", "lat", "ltd", "inc", "llc",
+    "com",
+    "net",
+    "org",
+    "info",
+    "biz",
+    "edu",
+    "gov",
+    "mil",
+    "int",
+    "app",
+    "dev",
+    "page",
+    "link",
+    "site",
+    "online",
+    "shop",
+    "store",
+    "club",
+    "live",
+    "life",
+    "news",
+    "blog",
+    "tech",
+    "cloud",
+    "digital",
+    "email",
+    "agency",
+    "pro",
+    "top",
+    "vip",
+    "xyz",
+    "one",
+    "fun",
+    "website",
+    "space",
+    "today",
+    "world",
+    "global",
+    "travel",
+    "health",
+    "care",
+    "bank",
+    "money",
+    "finance",
+    "delivery",
+    "express",
+    "services",
+    "support",
+    "help",
+    "company",
+    "business",
+    "solutions",
+    "network",
+    "media",
+    "social",
+    "market",
+    "sale",
+    "deals",
+    "promo",
+    "click",
+    "bio",
+    "art",
+    "design",
+    "studio",
+    "fashion",
+    "food",
+    "restaurant",
+    "hotel",
+    "tickets",
+    "events",
+    "school",
+    "academy",
+    "education",
+    "clinic",
+    "dental",
+    "insurance",
+    "loans",
+    "credit",
+    "cash",
+    "games",
+    "bet",
+    "casino",
+    "poker",
+    "mobi",
+    "name",
+    "asia",
+    "lat",
+    "ltd",
+    "inc",
+    "llc",
 ];
 
 fn lists() -> &'static HostLists {
@@ -289,7 +370,9 @@ pub(crate) struct FoundUrl {
     pub(crate) scheme: Option<String>,
 }
 
-const LEADING_PUNCT: &[char] = &['(', '[', '<', '"', '\'', '«', '“', '‘', '¡', '¿', '*', '_', '~'];
+const LEADING_PUNCT: &[char] = &[
+    '(', '[', '<', '"', '\'', '«', '“', '‘', '¡', '¿', '*', '_', '~',
+];
 const TRAILING_PUNCT: &[char] = &[
     '.', ',', ';', ':', '!', '?', ')', ']', '>', '"', '\'', '»', '”', '’', '*', '_', '~',
 ];
@@ -322,7 +405,10 @@ fn url_in_token(token: &str, at: usize) -> Option<FoundUrl> {
         .min();
     let (start, scheme_len) = match scheme_at {
         Some((i, n)) => (i, Some(n)),
-        None => (token.len() - token.trim_start_matches(LEADING_PUNCT).len(), None),
+        None => (
+            token.len() - token.trim_start_matches(LEADING_PUNCT).len(),
+            None,
+        ),
     };
     let body = &token[start..];
     let end = trimmed_end(body);
@@ -351,7 +437,7 @@ fn url_in_token(token: &str, at: usize) -> Option<FoundUrl> {
         }
         let www = host.len() > 4 && host[..4].eq_ignore_ascii_case("www.");
         let has_path = rest[authority_end..].starts_with('/') && rest.len() > authority_end + 1;
-        if !www && !(has_path && known_tld(host)) {
+        if !(www || (has_path && known_tld(host))) {
             return None;
         }
     }
@@ -368,7 +454,9 @@ fn trimmed_end(url: &str) -> usize {
     let mut end = url.len();
     loop {
         let s = &url[..end];
-        let Some(c) = s.chars().next_back() else { break };
+        let Some(c) = s.chars().next_back() else {
+            break;
+        };
         if !TRAILING_PUNCT.contains(&c) {
             break;
         }
@@ -474,7 +562,9 @@ fn whole_value_url(value: &str) -> Option<FoundUrl> {
         return Some(u);
     }
     // No scheme and no recognisable shape: the host is everything up to the path.
-    let host_len = trimmed.find(['/', '?', '#', '{', ':']).unwrap_or(trimmed.len());
+    let host_len = trimmed
+        .find(['/', '?', '#', '{', ':'])
+        .unwrap_or(trimmed.len());
     (host_len > 0 && trimmed[..host_len].contains('.')).then(|| FoundUrl {
         range: lead..lead + trimmed.len(),
         host: lead..lead + host_len,
@@ -563,12 +653,7 @@ fn check_url(cx: &mut Checker<'_>, s: &Str, u: &FoundUrl, place: Place) {
             )
         };
         let d = cx
-            .diag_in(
-                &WT043,
-                s,
-                span.clone(),
-                format!("`{text}` has no scheme"),
-            )
+            .diag_in(&WT043, s, span.clone(), format!("`{text}` has no scheme"))
             .help(help)
             .severity(severity);
         cx.push(d);
@@ -591,8 +676,7 @@ fn check_url(cx: &mut Checker<'_>, s: &Str, u: &FoundUrl, place: Place) {
         reasons.push("uses plain `http://`".to_string());
     }
     if let Some(host) = &host {
-        if Host::parse(host.trim_matches(['[', ']']))
-            .is_ok_and(|h| !matches!(h, Host::Domain(_)))
+        if Host::parse(host.trim_matches(['[', ']'])).is_ok_and(|h| !matches!(h, Host::Domain(_)))
             || host.starts_with('[')
         {
             reasons.push("has a raw IP address as host".to_string());
@@ -655,10 +739,7 @@ fn url_button(cx: &mut Checker<'_>, url: &Str, example: Option<&Str>) {
             "keep one variable at the end of the URL and put the rest of the path in its value",
         );
     }
-    let after_scheme = value
-        .find("://")
-        .map_or(0, |i| i + 3)
-        .min(first.start);
+    let after_scheme = value.find("://").map_or(0, |i| i + 3).min(first.start);
     let authority = &value[after_scheme..first.start];
     let in_host = !authority.contains(['/', '?', '#'])
         && (authority.is_empty() || authority.ends_with('.') || !authority.contains('.'));
@@ -681,10 +762,7 @@ fn url_button(cx: &mut Checker<'_>, url: &Str, example: Option<&Str>) {
             &WT044,
             url,
             var.clone(),
-            format!(
-                "`{}` is not at the end of the URL",
-                &value[var.clone()]
-            ),
+            format!("`{}` is not at the end of the URL", &value[var.clone()]),
             "move the variable to the very end: `https://shop.example.com/track/{{1}}`",
         );
     }
@@ -694,9 +772,7 @@ fn url_button(cx: &mut Checker<'_>, url: &Str, example: Option<&Str>) {
             &WT045,
             url,
             first.clone(),
-            format!(
-                "the fixed part `{fixed}` does not end with `/`, `=`, `?` or `#`"
-            ),
+            format!("the fixed part `{fixed}` does not end with `/`, `=`, `?` or `#`"),
             format!("write `{fixed}/{}`", &value[first.clone()]),
         );
     }
@@ -706,9 +782,7 @@ fn url_button(cx: &mut Checker<'_>, url: &Str, example: Option<&Str>) {
             url,
             0..value.len(),
             "a URL button with a variable needs `example`, the full URL with a real value",
-            format!(
-                "add `example = \"{fixed}4521\"` (with a realistic value) to the button"
-            ),
+            format!("add `example = \"{fixed}4521\"` (with a realistic value) to the button"),
         ),
         Some(ex) => {
             let e = ex.value.trim();
@@ -737,7 +811,9 @@ fn url_button(cx: &mut Checker<'_>, url: &Str, example: Option<&Str>) {
                         0..ex.value.len(),
                         format!("the example does not start with the URL's fixed part `{fixed}`"),
                     )
-                    .help(format!("write the example as `{fixed}` followed by a realistic value"))
+                    .help(format!(
+                        "write the example as `{fixed}` followed by a realistic value"
+                    ))
                     .severity(Severity::Warning);
                 cx.push(d);
             }
@@ -752,7 +828,10 @@ fn starts_with_fixed(example: &str, fixed: &str) -> bool {
         let host_end = s[after..]
             .find(['/', '?', '#'])
             .map_or(s.len(), |i| after + i);
-        (s[..host_end].to_ascii_lowercase(), s[host_end..].to_string())
+        (
+            s[..host_end].to_ascii_lowercase(),
+            s[host_end..].to_string(),
+        )
     };
     let (eh, ep) = split(example);
     let (fh, fp) = split(fixed);
@@ -794,7 +873,11 @@ mod tests {
         );
         assert_eq!(
             urls("https://shop.com/track/{{1}}."),
-            [("https://shop.com/track/{{1}}", "shop.com", Some("https".into()))]
+            [(
+                "https://shop.com/track/{{1}}",
+                "shop.com",
+                Some("https".into())
+            )]
         );
     }
 
@@ -805,7 +888,10 @@ mod tests {
             normalize_host("münchen.de").as_deref(),
             Some("xn--mnchen-3ya.de")
         );
-        assert_eq!(normalize_host("203.0.113.7").as_deref(), Some("203.0.113.7"));
+        assert_eq!(
+            normalize_host("203.0.113.7").as_deref(),
+            Some("203.0.113.7")
+        );
     }
 
     #[test]

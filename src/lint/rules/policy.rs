@@ -223,7 +223,10 @@ pub(crate) fn reading<'h>(scan: &'h Scan<'_>, id: &Hit) -> Reading<'h> {
     let f = &scan.folded;
     let h = &scan.hits;
     let sentence = f.sentence_of(id.range.start);
-    if h.in_range(List::Negations, sentence.clone()).next().is_some() {
+    if h.in_range(List::Negations, sentence.clone())
+        .next()
+        .is_some()
+    {
         return Reading::Quiet;
     }
     let near = |other: &Range<usize>, before: usize, after: usize| {
@@ -259,14 +262,16 @@ pub(crate) fn reading<'h>(scan: &'h Scan<'_>, id: &Hit) -> Reading<'h> {
     // nor for anything when the sentence names the screen ("open the app and enter your
     // password").
     let code_like = is_code_like(&f.text[id.range.clone()]);
-    let elsewhere = h.in_range(List::Elsewhere, sentence.clone()).next().is_some();
+    let elsewhere = h
+        .in_range(List::Elsewhere, sentence.clone())
+        .next()
+        .is_some();
     let verbs: Vec<&Hit> = h
         .in_range(List::RequestVerbs, sentence.clone())
         .filter(|v| {
             !((code_like || elsewhere)
-                && h.of(List::EntryVerbs).any(|e| {
-                    e.range.start < v.range.end && v.range.start < e.range.end
-                }))
+                && h.of(List::EntryVerbs)
+                    .any(|e| e.range.start < v.range.end && v.range.start < e.range.end))
         })
         .filter(|v| v.range.end <= id.range.start || v.range.start >= id.range.end)
         .collect();
@@ -464,7 +469,10 @@ pub(crate) fn identifiers_in(value: &str) -> Vec<(Range<usize>, &'static str)> {
             && group != "00"
             && serial != "0000";
         if valid {
-            out.push((c.get(0).map_or(0..0, |m| m.range()), "US Social Security number"));
+            out.push((
+                c.get(0).map_or(0..0, |m| m.range()),
+                "US Social Security number",
+            ));
         }
     }
     for m in p.cpf.find_iter(value) {
@@ -510,10 +518,7 @@ fn looks_like_card(digits: &[u32], written: &str) -> bool {
         Some(6) => matches!(n, 16 | 19) && (prefix(4) == 6011 || prefix(2) == 65),
         _ => false,
     };
-    let groups: Vec<usize> = written
-        .split([' ', '-'])
-        .map(str::len)
-        .collect();
+    let groups: Vec<usize> = written.split([' ', '-']).map(str::len).collect();
     let grouped = groups.len() == 1
         || groups.iter().take(groups.len() - 1).all(|g| *g == 4)
         || groups == [4, 6, 5]
@@ -539,7 +544,7 @@ fn luhn(digits: &[u32]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn cpf_valid(d: &[u32]) -> bool {
