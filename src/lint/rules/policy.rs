@@ -115,7 +115,8 @@ declare_rules! {
     /// `body = "Hola {{1}}, apuestas deportivas con bono de bienvenida en nuestro casino."`
     ///
     /// Use instead:
-    /// send such offers only where Meta allows the vertical, through the channel it requires.
+    /// `body = "Hola {{1}}, tu entrada {{2}} para el partido del sábado está confirmada."`
+    /// (where Meta does not allow the vertical in your market, leave the product out).
     WT065 = ("WT065", "restricted-goods", Warning, Policy, "drugs, weapons, gambling, adult, crypto, payday loans …");
 
     /// ## What it does
