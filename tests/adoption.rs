@@ -1,0 +1,692 @@
+//! Adopting an existing account: `wt pull` and `wt doctor`, the real binary against the
+//! stateful fake Graph API (`tests/common/fake_graph.rs`).
+//!
+//! The round trip of the issue's done-criterion: a fake account of more than 300 templates
+//! in seven languages (`tests/fixtures/pull/corpus_340.jsonl`, dressed with every header,
+//! parameter and button kind Meta returns) → `wt pull` → `wt lint` → `wt plan` reports
+//! every template unchanged.
+//!
+//! Every run goes through [`Project::run_env`], which asserts that no token given to the
+//! binary appears in its stdout or stderr, raw or percent-encoded.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::fake_graph::FakeGraph;
+use serde_json::{json, Value};
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl fmt::Display for Out {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+impl Out {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: not JSON:\n{self}"))
+    }
+}
+
+/// A project directory (with `templates/`) pointed at a fake.
+struct Project {
+    dir: tempfile::TempDir,
+    fake: FakeGraph,
+}
+
+impl Project {
+    fn new() -> Self {
+        Self::with_fake(FakeGraph::start())
+    }
+
+    fn with_fake(fake: FakeGraph) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        Project { dir, fake }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn templates_dir(&self) -> PathBuf {
+        self.path().join("templates")
+    }
+
+    fn run(&self, args: &[&str]) -> Out {
+        self.run_env(args, &[("WA_ACCESS_TOKEN", Some(self.fake.token()))])
+    }
+
+    fn command(&self, args: &[&str], env: &[(&str, Option<&str>)]) -> (Command, Vec<String>) {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wt"));
+        cmd.current_dir(self.path())
+            .env_clear()
+            .env("WT_GRAPH_URL", self.fake.url())
+            .env("WA_WABA_ID", self.fake.waba_id())
+            .env("WT_RETRY_BASE_MS", "1")
+            .env("NO_COLOR", "1")
+            .args(args);
+        let mut secrets = vec![self.fake.token().to_string()];
+        for (k, v) in env {
+            match v {
+                Some(v) => {
+                    cmd.env(k, v);
+                    if k.contains("TOKEN") && !k.ends_with("_FILE") {
+                        secrets.push((*v).to_string());
+                    }
+                }
+                None => {
+                    cmd.env_remove(k);
+                }
+            }
+        }
+        (cmd, secrets)
+    }
+
+    /// Runs `wt` with the fake's URL and WABA, fast retries, and `env` (None = unset).
+    fn run_env(&self, args: &[&str], env: &[(&str, Option<&str>)]) -> Out {
+        let (mut cmd, secrets) = self.command(args, env);
+        let o = cmd.output().expect("run wt");
+        let out = Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        };
+        assert_no_secret(&out, &secrets, args);
+        out
+    }
+
+    fn files(&self) -> BTreeMap<String, String> {
+        files_in(&self.templates_dir())
+    }
+}
+
+/// No secret, raw or percent-encoded (as it travels in `debug_token`'s query string), in
+/// stdout or stderr (miette's wrapping undone).
+fn assert_no_secret(out: &Out, secrets: &[String], args: &[&str]) {
+    let joined_err: String = out
+        .stderr
+        .split_whitespace()
+        .filter(|w| *w != "│")
+        .collect();
+    let joined_out: String = out.stdout.split_whitespace().collect();
+    for s in secrets.iter().filter(|s| s.len() >= 8) {
+        let encoded: String = url_encode(s);
+        for form in [s.as_str(), encoded.as_str()] {
+            assert!(
+                !out.stdout.contains(form)
+                    && !out.stderr.contains(form)
+                    && !joined_err.contains(form)
+                    && !joined_out.contains(form),
+                "token leaked in `wt {}`:\n{out}",
+                args.join(" ")
+            );
+        }
+    }
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Relative path → text of every file under `dir` (dot-files included).
+fn files_in(dir: &Path) -> BTreeMap<String, String> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read_to_string(&p).unwrap_or_default());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// The fake account
+
+#[derive(serde::Deserialize)]
+struct Row {
+    name: String,
+    language: String,
+    category: String,
+    body: String,
+}
+
+fn corpus() -> Vec<Row> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pull/corpus_340.jsonl");
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The highest `{{n}}` in `text`.
+fn max_var(text: &str) -> usize {
+    let mut max = 0;
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        rest = &rest[i + 2..];
+        let end = rest.find("}}").unwrap_or(0);
+        if let Ok(n) = rest[..end].parse::<usize>() {
+            max = max.max(n);
+        }
+    }
+    max
+}
+
+const EXAMPLES: &[&str] = &[
+    "Maria", "#4521", "12 March", "Lisbon", "$25.00", "10:30", "DHL", "4521", "Friday", "José",
+];
+
+fn positional_examples(n: usize, salt: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| EXAMPLES[(i + salt) % EXAMPLES.len()].to_string())
+        .collect()
+}
+
+const NAMES: &[&str] = &[
+    "first_name",
+    "order_id",
+    "delivery_date",
+    "store_name",
+    "amount",
+    "tracking_code",
+    "city",
+    "pickup_time",
+    "courier",
+    "coupon_code",
+    "weekday",
+    "last_name",
+    "invoice_id",
+    "due_date",
+    "plan_name",
+    "branch",
+    "agent_name",
+    "ticket_id",
+    "hours",
+    "points",
+];
+
+fn named(text: &str) -> String {
+    let mut out = text.to_string();
+    for n in (1..=max_var(text)).rev() {
+        out = out.replace(
+            &format!("{{{{{n}}}}}"),
+            &format!("{{{{{}}}}}", NAMES[n - 1]),
+        );
+    }
+    out
+}
+
+fn cdn(kind: &str, i: usize) -> String {
+    let ext = match kind {
+        "IMAGE" => "jpg",
+        "VIDEO" => "mp4",
+        _ => "pdf",
+    };
+    format!(
+        "https://scontent.whatsapp.net/v/t61.29466-34/{}_n.{ext}?ccb=1-7&_nc_sid=8b1bef&_nc_ohc=Zx{i}&oh=01_Q5AaI&oe=6789ABCD",
+        4_000_000 + i
+    )
+}
+
+/// Meta's preset authentication texts, per language (body, footer); the OTP button text.
+fn auth_texts(lang: &str) -> (&'static str, &'static str, &'static str) {
+    match lang {
+        "es" => (
+            "*{{1}}* es tu código de verificación. Por tu seguridad, no lo compartas.",
+            "Este código caduca en 10 minutos.",
+            "Copiar código",
+        ),
+        "pt_BR" => (
+            "*{{1}}* é seu código de verificação. Para sua segurança, não o compartilhe.",
+            "Este código expira em 10 minutos.",
+            "Copiar código",
+        ),
+        "de" => (
+            "*{{1}}* ist dein Bestätigungscode. Teile diesen Code aus Sicherheitsgründen nicht.",
+            "Dieser Code läuft in 10 Minuten ab.",
+            "Code kopieren",
+        ),
+        _ => (
+            "*{{1}}* is your verification code. For your security, do not share this code.",
+            "This code expires in 10 minutes.",
+            "Copy code",
+        ),
+    }
+}
+
+/// What [`seed`] put into the account.
+#[derive(Debug, Default)]
+struct Seeded {
+    /// Live (name, language) templates: what pull writes and plan compares.
+    templates: usize,
+    names: BTreeSet<String>,
+    languages: BTreeSet<String>,
+    kinds: BTreeMap<&'static str, usize>,
+    statuses: BTreeMap<String, usize>,
+    /// Names filed under more than one category.
+    mixed_categories: usize,
+    /// Templates Meta re-filed from UTILITY to MARKETING.
+    refiled: usize,
+    /// Extra templates being deleted (not live).
+    deleting: usize,
+}
+
+impl Seeded {
+    fn kind(&mut self, k: &'static str) {
+        *self.kinds.entry(k).or_default() += 1;
+    }
+}
+
+/// Fills the fake with the corpus as multi-language templates (see the module doc).
+fn seed(fake: &FakeGraph) -> Seeded {
+    let rows: Vec<Row> = corpus()
+        .into_iter()
+        .filter(|r| r.category != "AUTHENTICATION")
+        .collect();
+    // Group rows into names of 1–4 languages of one category.
+    // One open group per category; a row joins its category's group unless the language
+    // is already there or the group is full.
+    let sizes = [1, 2, 3, 4, 3, 2];
+    let mut groups: Vec<Vec<Row>> = Vec::new();
+    let mut open: BTreeMap<String, Vec<Row>> = BTreeMap::new();
+    for row in rows {
+        let target = sizes[groups.len() % sizes.len()];
+        let current = open.entry(row.category.clone()).or_default();
+        if current.iter().any(|r| r.language == row.language) || current.len() >= target {
+            groups.push(std::mem::take(current));
+        }
+        current.push(row);
+    }
+    groups.extend(open.into_values().filter(|g| !g.is_empty()));
+
+    let mut s = Seeded::default();
+    let mut counter = 0usize;
+    let mut status = |s: &mut Seeded| {
+        counter += 1;
+        let st = match counter {
+            c if c % 17 == 3 => "REJECTED",
+            c if c % 19 == 5 => "PAUSED",
+            c if c % 23 == 7 => "PENDING",
+            _ => "APPROVED",
+        };
+        *s.statuses.entry(st.to_string()).or_default() += 1;
+        st
+    };
+
+    for (g, group) in groups.iter().enumerate() {
+        let name = &group[0].name;
+        let marketing = group[0].category == "MARKETING";
+        let kind = g % 10;
+        // Named parameters only where every language has few enough variables.
+        let use_named = kind == 6 && group.iter().all(|r| max_var(&r.body) <= NAMES.len());
+        let refile_all = !marketing && g % 9 == 4;
+        let refile_first = !marketing && g % 9 == 7 && group.len() > 1;
+        if refile_first {
+            s.mixed_categories += 1;
+        }
+        for (li, row) in group.iter().enumerate() {
+            let salt = g + li;
+            let n = max_var(&row.body);
+            let mut comps = Vec::new();
+            let body_text = if use_named {
+                named(&row.body)
+            } else {
+                row.body.clone()
+            };
+            let (header, buttons): (Option<Value>, Vec<Value>) = match kind {
+                0 => (
+                    Some(json!({"type": "HEADER", "format": "TEXT", "text": "Order update"})),
+                    vec![
+                        json!({"type": "URL", "text": "Track order", "url": "https://shop.example.com/track/{{1}}", "example": ["https://shop.example.com/track/4521"]}),
+                        json!({"type": "QUICK_REPLY", "text": "Stop updates"}),
+                    ],
+                ),
+                1 => (
+                    Some(
+                        json!({"type": "HEADER", "format": "TEXT", "text": "News for {{1}}", "example": {"header_text": ["Maria"]}}),
+                    ),
+                    vec![
+                        json!({"type": "PHONE_NUMBER", "text": "Call us", "phone_number": "+15550001234"}),
+                        json!({"type": "URL", "text": "Open website", "url": "https://shop.example.com/help"}),
+                    ],
+                ),
+                2 => (
+                    Some(
+                        json!({"type": "HEADER", "format": "IMAGE", "example": {"header_handle": [cdn("IMAGE", salt)]}}),
+                    ),
+                    vec![
+                        json!({"type": "QUICK_REPLY", "text": "Yes, please"}),
+                        json!({"type": "QUICK_REPLY", "text": "No, thanks"}),
+                    ],
+                ),
+                3 => (
+                    Some(
+                        json!({"type": "HEADER", "format": "VIDEO", "example": {"header_handle": [cdn("VIDEO", salt)]}}),
+                    ),
+                    vec![],
+                ),
+                4 => (
+                    Some(
+                        json!({"type": "HEADER", "format": "DOCUMENT", "example": {"header_handle": [cdn("DOCUMENT", salt)]}}),
+                    ),
+                    if marketing {
+                        vec![
+                            json!({"type": "COPY_CODE", "text": "Copy offer code", "example": ["SAVE20"]}),
+                        ]
+                    } else {
+                        vec![
+                            json!({"type": "URL", "text": "View invoice", "url": "https://billing.example.com/i/{{1}}", "example": ["https://billing.example.com/i/A-4521"]}),
+                        ]
+                    },
+                ),
+                5 => (
+                    Some(json!({"type": "HEADER", "format": "LOCATION"})),
+                    vec![],
+                ),
+                6 if use_named => (
+                    Some(
+                        json!({"type": "HEADER", "format": "TEXT", "text": "Hi {{first_name}}", "example": {"header_text_named_params": [{"param_name": "first_name", "example": "Maria"}]}}),
+                    ),
+                    vec![json!({"type": "QUICK_REPLY", "text": "Talk to an agent"})],
+                ),
+                7 => (
+                    None,
+                    vec![
+                        json!({"type": "FLOW", "text": "Book now", "flow_id": "1234567890123", "flow_action": "NAVIGATE", "navigate_screen": "WELCOME_SCREEN"}),
+                    ],
+                ),
+                8 if marketing => (
+                    None,
+                    vec![json!({"type": "CATALOG", "text": "View catalog"})],
+                ),
+                8 => (
+                    None,
+                    vec![json!({"type": "VOICE_CALL", "text": "Call now"})],
+                ),
+                9 if marketing => (
+                    Some(json!({"type": "HEADER", "format": "TEXT", "text": "Forget something?"})),
+                    vec![json!({"type": "MPM", "text": "View items"})],
+                ),
+                _ => (None, vec![]),
+            };
+            s.kind(match kind {
+                0 => "text header, URL + quick reply",
+                1 => "text header with variable, phone + URL",
+                2 => "image header",
+                3 => "video header",
+                4 => "document header, copy code or URL",
+                5 => "location header",
+                6 if use_named => "named parameters",
+                7 => "flow button",
+                8 => "catalog or voice call button",
+                9 if marketing => "MPM button",
+                _ => "body only",
+            });
+            if let Some(h) = header {
+                comps.push(h);
+            }
+            let mut body = json!({"type": "BODY", "text": body_text});
+            if n > 0 {
+                body["example"] = if use_named {
+                    let params: Vec<Value> = (0..n)
+                        .map(|i| json!({"param_name": NAMES[i], "example": if i == 0 { "Maria" } else { EXAMPLES[(i + salt) % EXAMPLES.len()] }}))
+                        .collect();
+                    json!({ "body_text_named_params": params })
+                } else {
+                    json!({ "body_text": [positional_examples(n, salt)] })
+                };
+            }
+            comps.push(body);
+            if matches!(kind, 0 | 3 | 5) {
+                comps.push(json!({"type": "FOOTER", "text": "Reply STOP to opt out"}));
+            }
+            if !buttons.is_empty() {
+                comps.push(json!({"type": "BUTTONS", "buttons": buttons}));
+            }
+            let refiled = refile_all || (refile_first && li == 0);
+            let category = if refiled { "MARKETING" } else { &row.category };
+            let st = status(&mut s);
+            let id = fake.insert_template(name, &row.language, category, st, comps);
+            fake.update_template(&id, |t| {
+                if use_named {
+                    t.parameter_format = "NAMED".into();
+                }
+                if refiled {
+                    t.previous_category = Some("UTILITY".into());
+                }
+                if st == "REJECTED" {
+                    t.rejected_reason = "PROMOTIONAL".into();
+                }
+                t.quality_score = if salt % 5 == 0 { "YELLOW" } else { "GREEN" }.into();
+            });
+            if refiled {
+                s.refiled += 1;
+            }
+            s.templates += 1;
+            s.languages.insert(row.language.clone());
+        }
+        s.names.insert(name.clone());
+    }
+
+    // Authentication templates, as Meta stores them: preset body text, OTP buttons turned
+    // into URL buttons with Meta's text (meta/api.md §2.5, §2.6, §8).
+    let auth_langs = [
+        vec!["en_US"],
+        vec!["en_US", "es"],
+        vec!["en_US", "es", "pt_BR"],
+        vec!["pt_BR", "de"],
+    ];
+    for i in 0..10 {
+        let name = format!("login_code_{i:02}");
+        let one_tap = i % 3 == 2;
+        let with_security = i % 4 != 3;
+        let with_expiry = i % 5 != 4;
+        for lang in &auth_langs[i % auth_langs.len()] {
+            let (body, footer, button) = auth_texts(lang);
+            let mut comps = Vec::new();
+            let mut b =
+                json!({"type": "BODY", "text": body, "example": {"body_text": [["123456"]]}});
+            if with_security {
+                b["add_security_recommendation"] = json!(true);
+            } else {
+                b["text"] = json!(body.split(". ").next().unwrap_or(body).to_string() + ".");
+            }
+            comps.push(b);
+            if with_expiry {
+                comps
+                    .push(json!({"type": "FOOTER", "text": footer, "code_expiration_minutes": 10}));
+            }
+            let url = if one_tap {
+                "https://www.whatsapp.com/otp/code/?otp_type=ONE_TAP&cta_display_name=Autofill&package_name=com.example.luckyshrub&signature_hash=K8a%2FAINcGX7&code_expiration_minutes=10&code=otp{{1}}"
+            } else {
+                "https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE&code_expiration_minutes=10&code=otp{{1}}"
+            };
+            comps.push(json!({"type": "BUTTONS", "buttons": [{"type": "URL", "text": if one_tap { "Autofill" } else { button }, "url": url, "example": [url.replace("{{1}}", "123456")]}]}));
+            let st = status(&mut s);
+            fake.insert_template(&name, lang, "AUTHENTICATION", st, comps);
+            s.templates += 1;
+            s.languages.insert((*lang).to_string());
+        }
+        s.kind(if one_tap {
+            "authentication, one-tap"
+        } else {
+            "authentication, copy code"
+        });
+        s.names.insert(name);
+    }
+
+    // A language being deleted next to its live replacement, and a name whose only
+    // language is being deleted: neither is pulled, neither shows in the plan.
+    let first = groups[0][0].name.clone();
+    let lang = groups[0][0].language.clone();
+    fake.insert_template(
+        &first,
+        &lang,
+        "UTILITY",
+        "PENDING_DELETION",
+        vec![json!({"type": "BODY", "text": "An older wording that is being deleted."})],
+    );
+    fake.insert_template(
+        "retired_notice",
+        "en_US",
+        "UTILITY",
+        "PENDING_DELETION",
+        vec![json!({"type": "BODY", "text": "This notice is being deleted."})],
+    );
+    s.deleting = 2;
+    s
+}
+
+/// `code → count` of a lint JSON report, split by severity.
+fn lint_counts(report: &Value) -> (BTreeMap<String, usize>, BTreeMap<String, usize>) {
+    let mut errors = BTreeMap::new();
+    let mut warnings = BTreeMap::new();
+    for d in report["diagnostics"].as_array().unwrap() {
+        let code = d["code"].as_str().unwrap().to_string();
+        match d["severity"].as_str() {
+            Some("error") => *errors.entry(code).or_default() += 1,
+            _ => *warnings.entry(code).or_default() += 1,
+        }
+    }
+    (errors, warnings)
+}
+
+#[test]
+fn pull_lint_plan_round_trip_on_a_300_template_account() {
+    let p = Project::new();
+    let seeded = seed(&p.fake);
+    assert!(seeded.templates >= 300, "{seeded:?}");
+    assert!(seeded.languages.len() >= 5, "{seeded:?}");
+    p.fake.clear_requests();
+
+    let started = std::time::Instant::now();
+    let out = p.run(&["pull"]);
+    let pull_time = started.elapsed();
+    assert_eq!(out.code, 0, "{out}");
+    let files = p.files();
+    assert_eq!(files.len(), seeded.names.len(), "{out}");
+    assert!(
+        out.stdout.ends_with(&format!(
+            "wrote {} files ({} templates), skipped 1 being deleted\n",
+            seeded.names.len(),
+            seeded.templates
+        )),
+        "{out}"
+    );
+    // One listing, page by page (25 per page in the fake), nothing else.
+    let calls = p.fake.requests();
+    assert!(calls
+        .iter()
+        .all(|r| r.method == "GET" && r.path.ends_with("/message_templates")));
+    assert_eq!(
+        calls.len(),
+        (seeded.templates + seeded.deleting).div_ceil(25)
+    );
+
+    if let Some(keep) = std::env::var_os("WT_KEEP_PULLED") {
+        // For a look at the files: WT_KEEP_PULLED=/tmp/pulled cargo test --test adoption
+        for (rel, text) in &files {
+            let dest = Path::new(&keep).join(rel);
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::write(dest, text).unwrap();
+        }
+    }
+
+    let lint = p.run(&["lint", "--format", "json"]);
+    let report = lint.json();
+    let (errors, warnings) = lint_counts(&report);
+    assert!(
+        !errors.contains_key("WT000"),
+        "every pulled file loads: {errors:?}\n{lint}"
+    );
+
+    let plan = p.run(&["plan", "--format", "json"]);
+    assert_eq!(plan.code, 0, "{plan}");
+    let changes = plan.json()["changes"].as_array().unwrap().clone();
+    let mut actions: BTreeMap<String, usize> = BTreeMap::new();
+    for c in &changes {
+        *actions
+            .entry(c["action"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    let not_unchanged: Vec<&Value> = changes
+        .iter()
+        .filter(|c| c["action"] != "unchanged")
+        .collect();
+    assert!(
+        not_unchanged.is_empty(),
+        "{} changes after a pull, first: {:#}",
+        not_unchanged.len(),
+        not_unchanged[0]
+    );
+    assert_eq!(actions.get("unchanged"), Some(&seeded.templates));
+
+    // The figures for the report (`cargo test -- --nocapture` shows them).
+    eprintln!(
+        "round trip: {} templates, {} names, {} languages {:?}; kinds {:?}; statuses {:?}; \
+         {} re-filed UTILITY→MARKETING ({} names with mixed categories); pull {:?}, {} API calls",
+        seeded.templates,
+        seeded.names.len(),
+        seeded.languages.len(),
+        seeded.languages,
+        seeded.kinds,
+        seeded.statuses,
+        seeded.refiled,
+        seeded.mixed_categories,
+        pull_time,
+        calls.len()
+    );
+    eprintln!(
+        "lint on pulled files: exit {}, summary {}, errors {errors:?}, warnings {warnings:?}",
+        lint.code, report["summary"]
+    );
+    eprintln!("plan: {actions:?}");
+
+    // Pulling again writes nothing and changes nothing; --overwrite rewrites the same bytes.
+    let again = p.run(&["pull"]);
+    assert_eq!(again.code, 0, "{again}");
+    assert!(
+        again.stdout.ends_with(&format!(
+            "wrote 0 files (0 templates), skipped {} existing, 1 being deleted\n",
+            seeded.names.len()
+        )),
+        "{again}"
+    );
+    assert_eq!(p.files(), files);
+    let over = p.run(&["pull", "--overwrite", "-q"]);
+    assert_eq!(over.code, 0, "{over}");
+    assert_eq!(over.stdout, "", "quiet: {over}");
+    assert_eq!(p.files(), files, "a pull is deterministic");
+}
