@@ -693,6 +693,183 @@ mod tests {
     }
 
     #[test]
+    fn every_button_type_and_numeric_ids() {
+        round_trip(
+            "MARKETING",
+            None,
+            vec![
+                json!({"type": "HEADER", "format": "LOCATION"}),
+                json!({"type": "BODY", "text": "Your table for {{1}} is ready, see you soon."}),
+                json!({"type": "FOOTER", "text": "Reply STOP to opt out"}),
+                json!({"type": "BUTTONS", "buttons": [
+                    {"type": "COPY_CODE", "text": "Copy offer code", "example": ["SAVE20"]},
+                    {"type": "FLOW", "text": "Book now", "flow_id": 1_234_567_890_123_u64, "flow_action": "NAVIGATE", "navigate_screen": "WELCOME"},
+                    {"type": "CATALOG", "text": "View catalog"},
+                    {"type": "MPM", "text": "View items"},
+                    {"type": "VOICE_CALL", "text": "Call now"}
+                ]}),
+            ],
+        );
+    }
+
+    #[test]
+    fn otp_buttons_returned_as_url_keep_their_type_not_metas_label() {
+        let url = "https://www.whatsapp.com/otp/code/?otp_type=ONE_TAP&package_name=com.example.app&signature_hash=K8a%2FAINcGX7&code=otp{{1}}";
+        let comps = vec![
+            json!({"type": "BODY", "text": "*{{1}}* is your verification code.", "example": {"body_text": [["123456"]]}}),
+            json!({"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Autofill", "url": url}]}),
+        ];
+        round_trip("AUTHENTICATION", None, comps.clone());
+        let text = to_toml(
+            "AUTHENTICATION",
+            None,
+            &[RemoteLanguage {
+                language: "en_US".into(),
+                components: comps,
+            }],
+        );
+        assert!(text.contains("otp_type = \"one_tap\""), "{text}");
+        assert!(text.contains("signature_hash = \"K8a/AINcGX7\""), "{text}");
+        assert!(
+            !text.contains("Autofill"),
+            "Meta's label is not the author's: {text}"
+        );
+    }
+
+    #[test]
+    fn names_that_are_not_file_names_are_refused() {
+        assert!(check_file_name("order_shipped_2").is_ok());
+        for bad in ["", "Order", "a b", "../x", "a.toml", "é"] {
+            assert!(check_file_name(bad).is_err(), "{bad}");
+        }
+        assert!(check_file_name(&"a".repeat(MAX_FILE_NAME_CHARS + 1)).is_err());
+    }
+
+    fn remote(lang: &str, category: &str, format: Option<&str>, body: &str) -> RemoteTemplate {
+        RemoteTemplate {
+            id: format!("id_{lang}"),
+            name: "t".into(),
+            language: lang.into(),
+            status: crate::api::TemplateStatus::Approved,
+            category: crate::api::Category::parse(category),
+            parameter_format: format.map(crate::api::ParameterFormat::parse),
+            components: vec![json!({"type": "BODY", "text": body})],
+            quality_score: None,
+            rejected_reason: None,
+            correct_category: None,
+            previous_category: None,
+        }
+    }
+
+    #[test]
+    fn a_refiled_language_keeps_the_file_utility() {
+        let (a, b) = (
+            remote("en_US", "MARKETING", None, "Your order shipped today."),
+            remote("es", "UTILITY", None, "Tu pedido salió hoy."),
+        );
+        let d = draft("t", &[&a, &b], "# h", false);
+        let text = d.file.expect("written");
+        assert!(text.contains("category = \"utility\""), "{text}");
+        assert!(
+            d.warnings[0].contains("does not count as a change"),
+            "{:?}",
+            d.warnings
+        );
+        assert!(text.contains("# wt pull: languages are filed"), "{text}");
+        // Only MARKETING languages: the file says marketing, no warning.
+        let d = draft("t", &[&a], "# h", false);
+        assert!(d
+            .file
+            .expect("written")
+            .contains("category = \"marketing\""));
+        assert!(d.warnings.is_empty());
+        // A category plan cannot reconcile is named in the warning.
+        let c = remote("fr", "AUTHENTICATION", None, "x");
+        let d = draft("t", &[&a, &b, &c], "# h", false);
+        assert!(d.file.expect("written").contains("category = \"utility\""));
+        assert!(
+            d.warnings[0].contains("category change for fr"),
+            "{:?}",
+            d.warnings
+        );
+    }
+
+    #[test]
+    fn parameter_format_follows_languages_with_variables() {
+        let named = remote(
+            "en_US",
+            "UTILITY",
+            Some("NAMED"),
+            "Hi {{first_name}}, welcome back.",
+        );
+        let plain = remote(
+            "es",
+            "UTILITY",
+            Some("POSITIONAL"),
+            "Hola, bienvenido de nuevo.",
+        );
+        let d = draft("t", &[&named, &plain], "# h", false);
+        assert!(d
+            .file
+            .expect("written")
+            .contains("parameter_format = \"named\""));
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+        let positional = remote("pt_BR", "UTILITY", None, "Olá {{1}}, bem-vindo de volta.");
+        let d = draft("t", &[&named, &positional], "# h", false);
+        assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+        assert!(d.warnings[0].contains("pt_BR"), "{:?}", d.warnings);
+    }
+
+    #[test]
+    fn samples_unsupported_deleting_and_bad_names_are_not_written() {
+        let t = remote("en_US", "MARKETING", None, "Hello there, welcome.");
+        assert_eq!(
+            draft("hello_world", &[&t], "", false).file,
+            Err(Skip::Sample)
+        );
+        assert!(draft("hello_world", &[&t], "", true).file.is_ok());
+        assert!(matches!(
+            draft("Bad Name", &[&t], "", false).file,
+            Err(Skip::InvalidName(_))
+        ));
+        let mut carousel = t.clone();
+        carousel
+            .components
+            .push(json!({"type": "CAROUSEL", "cards": []}));
+        let mut spm = t.clone();
+        spm.components
+            .push(json!({"type": "BUTTONS", "buttons": [{"type": "SPM", "text": "View"}]}));
+        let mut flow_json = t.clone();
+        flow_json.components.push(json!({"type": "BUTTONS", "buttons": [{"type": "FLOW", "text": "Go", "flow_json": "{}"}]}));
+        for (x, what) in [
+            (&carousel, "CAROUSEL component (en_US)"),
+            (&spm, "SPM button (en_US)"),
+            (&flow_json, "FLOW button with `flow_json` (en_US)"),
+        ] {
+            assert_eq!(
+                draft("t", &[x], "", false).file,
+                Err(Skip::Unsupported(vec![what.to_string()]))
+            );
+        }
+        let mut gone = t.clone();
+        gone.status = crate::api::TemplateStatus::PendingDeletion;
+        assert_eq!(draft("t", &[&gone], "", false).file, Err(Skip::Deleting));
+        let mut es = t.clone();
+        es.language = "es".into();
+        let d = draft("t", &[&gone, &es], "", false);
+        assert_eq!(d.languages, ["es"]);
+        assert!(
+            d.warnings[0].contains("en_US (PENDING_DELETION)"),
+            "{:?}",
+            d.warnings
+        );
+        // The live template of a language wins over one being deleted.
+        let d = draft("t", &[&gone, &t], "", false);
+        assert_eq!(d.languages, ["en_US"]);
+        assert!(d.warnings.is_empty());
+    }
+
+    #[test]
     fn named_media_and_auth() {
         round_trip(
             "MARKETING",
