@@ -5,6 +5,11 @@
 //! leaves either the old file, the complete new one, or no file, never a prefix. What it can
 //! leave behind is the temporary file: its name starts with `.` and ends with `.tmp`, so
 //! `wt lint` (which skips dot-files and reads only `*.toml`) never mistakes it for a template.
+//!
+//! The file's data is flushed (`fsync`) before it gets its name, so even a power cut cannot
+//! leave a named but empty file; the directory entry is not flushed per file (that doubles
+//! the cost of a pull of thousands of files), so after a power cut a file just written may be
+//! missing, never partial.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -29,6 +34,36 @@ pub fn is_temp_name(name: &str) -> bool {
     name.starts_with('.') && name.contains(".wt-") && name.ends_with(".tmp")
 }
 
+/// Removes the temporary files of [`temp_path`] under `dir` (recursively, skipping
+/// dot-directories) that were last modified more than `age` ago: what an interrupted run left.
+/// A write in progress touches its file within moments, so a generous `age` never removes
+/// the file of a run still going. Returns the paths removed.
+pub fn remove_stale_temps(dir: &Path, age: std::time::Duration) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return removed;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Ok(ft) = entry.file_type() else { continue };
+        let path = entry.path();
+        if ft.is_dir() && !name.starts_with('.') {
+            removed.extend(remove_stale_temps(&path, age));
+        } else if ft.is_file() && is_temp_name(&name) {
+            let stale = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|elapsed| elapsed > age);
+            if stale && std::fs::remove_file(&path).is_ok() {
+                removed.push(path);
+            }
+        }
+    }
+    removed
+}
+
 /// Writes a new file atomically and never over an existing one: the temporary file is
 /// hard-linked to its name (`link` fails if the name exists, so a file created meanwhile is
 /// not clobbered) and removed. Where hard links are not supported, falls back to `rename`
@@ -43,21 +78,16 @@ pub fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
         Err(e) => Err(e),
     };
     let _ = std::fs::remove_file(&tmp);
-    result?;
-    sync_dir(path);
-    Ok(())
+    result
 }
 
 /// Writes `path` atomically, replacing it if it exists (`rename` over it). Creates missing
 /// parent directories.
 pub fn write_replace(path: &Path, text: &str) -> std::io::Result<()> {
     let tmp = write_temp(path, text)?;
-    if let Err(e) = std::fs::rename(&tmp, path) {
+    std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
-    sync_dir(path);
-    Ok(())
+    })
 }
 
 /// The text in a fresh temporary file beside `path`, flushed to disk.
@@ -80,24 +110,6 @@ fn write_temp(path: &Path, text: &str) -> std::io::Result<PathBuf> {
             Err(e)
         }
     }
-}
-
-/// Makes the new directory entry durable where the platform allows it (best effort: the
-/// file itself is already complete; this only matters after a power cut).
-fn sync_dir(path: &Path) {
-    #[cfg(unix)]
-    if let Some(dir) = path.parent() {
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
 }
 
 #[cfg(test)]
@@ -134,6 +146,29 @@ mod tests {
         write_replace(&p, "two").expect("replace");
         assert_eq!(std::fs::read_to_string(&p).expect("read"), "two");
         assert_eq!(names(dir.path()), ["a.toml"]);
+    }
+
+    #[test]
+    fn stale_temps_are_removed_fresh_ones_and_other_files_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).expect("mkdir");
+        let old = temp_path(&sub.join("a.toml"));
+        let fresh = temp_path(&dir.path().join("b.toml"));
+        for p in [&old, &fresh] {
+            std::fs::write(p, "x").expect("write");
+        }
+        std::fs::write(dir.path().join(".hidden.tmp"), "x").expect("write");
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .and_then(|f| f.set_modified(hour_ago))
+            .expect("set mtime");
+        let removed = remove_stale_temps(dir.path(), std::time::Duration::from_secs(60));
+        assert_eq!(removed, [old]);
+        assert!(fresh.exists());
+        assert!(dir.path().join(".hidden.tmp").exists(), "not one of ours");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::fake_graph::FakeGraph;
+use common::fake_graph::{FakeGraph, Fault};
 use serde_json::{json, Value};
 
 struct Out {
@@ -689,4 +689,367 @@ fn pull_lint_plan_round_trip_on_a_300_template_account() {
     assert_eq!(over.code, 0, "{over}");
     assert_eq!(over.stdout, "", "quiet: {over}");
     assert_eq!(p.files(), files, "a pull is deterministic");
+}
+
+fn body(text: &str) -> Vec<Value> {
+    vec![json!({"type": "BODY", "text": text})]
+}
+
+#[test]
+fn pull_skips_samples_unsupported_existing_and_refuses_bad_names() {
+    let p = Project::new();
+    let f = &p.fake;
+    f.insert_template(
+        "order_shipped",
+        "en_US",
+        "UTILITY",
+        "APPROVED",
+        body("Your order has shipped and arrives tomorrow morning."),
+    );
+    f.insert_template(
+        "order_shipped",
+        "es",
+        "UTILITY",
+        "APPROVED",
+        body("Tu pedido ha sido enviado y llega mañana por la mañana."),
+    );
+    // Meta's sample, as in its OpenAPI list example.
+    f.insert_template(
+        "hello_world",
+        "en_US",
+        "MARKETING",
+        "APPROVED",
+        vec![
+            json!({"format": "TEXT", "text": "Hello World", "type": "HEADER"}),
+            json!({"text": "Welcome and congratulations!! This message demonstrates your ability to send a message notification from WhatsApp Business Platform’s Cloud API. Thank you for taking the time to test with us.", "type": "BODY"}),
+            json!({"text": "WhatsApp Business API Team", "type": "FOOTER"}),
+        ],
+    );
+    f.insert_template(
+        "winter_carousel",
+        "en_US",
+        "MARKETING",
+        "APPROVED",
+        vec![
+            json!({"type": "BODY", "text": "Our winter picks are here, take a look."}),
+            json!({"type": "CAROUSEL", "cards": [{"components": []}, {"components": []}]}),
+        ],
+    );
+    // Names Meta would refuse today, but an account can still hold.
+    f.insert_template(
+        "Promo Sale",
+        "en_US",
+        "MARKETING",
+        "APPROVED",
+        body("Big sale this weekend in every store."),
+    );
+    // Already in git, in a subdirectory.
+    f.insert_template(
+        "invoice_ready",
+        "en_US",
+        "UTILITY",
+        "APPROVED",
+        body("Your invoice for this month is ready to download."),
+    );
+    std::fs::create_dir(p.templates_dir().join("billing")).unwrap();
+    let mine = "category = \"utility\"\n\n[languages.en_US]\nbody = \"My own wording.\"\n";
+    std::fs::write(p.templates_dir().join("billing/invoice_ready.toml"), mine).unwrap();
+
+    let out = p.run(&["pull"]);
+    assert_eq!(
+        out.code, 1,
+        "a name that cannot be a file fails the run: {out}"
+    );
+    assert!(
+        out.stderr.contains("error: cannot write `Promo Sale`"),
+        "{out}"
+    );
+    assert!(
+        out.stdout
+            .contains("wrote templates/order_shipped.toml (en_US, es)"),
+        "{out}"
+    );
+    assert!(
+        out.stdout.contains("skipped templates/billing/invoice_ready.toml: the file exists (--overwrite replaces it)"),
+        "{out}"
+    );
+    assert!(
+        out.stdout.contains("skipped winter_carousel: uses what the file format cannot express yet: CAROUSEL component (en_US)"),
+        "{out}"
+    );
+    assert!(
+        out.stdout.ends_with(
+            "wrote 1 file (2 templates), skipped 1 existing, 1 sample, 1 unsupported, 1 failed\n"
+        ),
+        "{out}"
+    );
+    let files = p.files();
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        ["billing/invoice_ready.toml", "order_shipped.toml"]
+    );
+    assert_eq!(
+        files["billing/invoice_ready.toml"], mine,
+        "never overwritten"
+    );
+    let shipped = &files["order_shipped.toml"];
+    assert!(
+        shipped.starts_with(&format!("# pulled from WABA {} on ", f.waba_id())),
+        "{shipped}"
+    );
+    assert!(
+        shipped.contains("name = \"order_shipped\"\ncategory = \"utility\"\n"),
+        "{shipped}"
+    );
+
+    // The plan after a pull: the skipped templates are remote-only, the rest unchanged
+    // (except the file the user wrote).
+    let plan = p.run(&["plan", "--format", "json"]);
+    let actions: BTreeMap<String, String> = plan.json()["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                format!(
+                    "{} {}",
+                    c["name"].as_str().unwrap(),
+                    c["language"].as_str().unwrap()
+                ),
+                c["action"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(actions["order_shipped en_US"], "unchanged");
+    assert_eq!(actions["order_shipped es"], "unchanged");
+    assert_eq!(actions["invoice_ready en_US"], "update");
+    assert_eq!(actions["winter_carousel en_US"], "remote_only");
+    assert_eq!(actions["hello_world en_US"], "remote_only");
+
+    // --overwrite replaces the file where it is; --include-samples writes the sample;
+    // --dir writes elsewhere; JSON says what happened to each name.
+    let out = p.run(&["pull", "invoice_ready", "hello_world", "--overwrite"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stdout
+            .contains("overwrote templates/billing/invoice_ready.toml (en_US)"),
+        "{out}"
+    );
+    assert!(
+        out.stdout
+            .contains("wrote templates/hello_world.toml (en_US)"),
+        "a named sample is pulled: {out}"
+    );
+    assert!(!p.templates_dir().join("invoice_ready.toml").exists());
+    assert!(p.files()["billing/invoice_ready.toml"].contains("Your invoice for this month"));
+
+    let out = p.run(&[
+        "pull",
+        "--dir",
+        "imported",
+        "--include-samples",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{out}");
+    let v = out.json();
+    assert_eq!(v["directory"], "imported");
+    let by_name: BTreeMap<&str, &Value> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["name"].as_str().unwrap(), f))
+        .collect();
+    assert_eq!(by_name["hello_world"]["action"], "written");
+    assert_eq!(by_name["hello_world"]["path"], "imported/hello_world.toml");
+    assert_eq!(by_name["Promo Sale"]["action"], "failed");
+    assert_eq!(by_name["winter_carousel"]["action"], "skipped_unsupported");
+    assert_eq!(v["summary"]["files_written"], 3);
+    assert_eq!(v["summary"]["templates_written"], 4);
+    assert!(p.path().join("imported/order_shipped.toml").is_file());
+
+    // A NAME the account does not have: nothing written, exit 2 with a suggestion.
+    let out = p.run(&["pull", "order_shiped", "--dir", "other"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.contains("has no template named `order_shiped`"),
+        "{out}"
+    );
+    assert!(!p.path().join("other").exists());
+    let out = p.run(&["pull", "Order"]);
+    assert_eq!(out.code, 2, "{out}");
+}
+
+#[test]
+fn pull_warns_when_languages_disagree() {
+    let p = Project::new();
+    let f = &p.fake;
+    let a = f.insert_template(
+        "welcome_back",
+        "en_US",
+        "UTILITY",
+        "APPROVED",
+        vec![json!({"type": "BODY", "text": "Hi {{first_name}}, welcome back to your account.", "example": {"body_text_named_params": [{"param_name": "first_name", "example": "Maria"}]}})],
+    );
+    f.update_template(&a, |t| t.parameter_format = "NAMED".into());
+    f.insert_template(
+        "welcome_back",
+        "es",
+        "UTILITY",
+        "APPROVED",
+        vec![json!({"type": "BODY", "text": "Hola {{1}}, bienvenido de nuevo a tu cuenta.", "example": {"body_text": [["María"]]}})],
+    );
+    f.insert_template(
+        "welcome_back",
+        "pt_BR",
+        "MARKETING",
+        "APPROVED",
+        body("Olá, bem-vindo de volta à sua conta."),
+    );
+    let out = p.run(&["pull"]);
+    assert_eq!(out.code, 0, "warnings do not fail: {out}");
+    assert!(out.stderr.contains("warning: welcome_back: languages are filed under different categories (en_US UTILITY, es UTILITY, pt_BR MARKETING)"), "{out}");
+    assert!(
+        out.stderr
+            .contains("warning: welcome_back: languages use different parameter formats"),
+        "{out}"
+    );
+    let text = &p.files()["welcome_back.toml"];
+    assert!(
+        text.contains("# wt pull: languages use different parameter formats"),
+        "{text}"
+    );
+    assert!(text.contains("parameter_format = \"named\""), "{text}");
+}
+
+#[test]
+fn pull_reads_nothing_into_files_when_the_account_cannot_be_read() {
+    let p = Project::new();
+    p.fake.insert_template(
+        "a",
+        "en_US",
+        "UTILITY",
+        "APPROVED",
+        body("Your order has shipped today."),
+    );
+    p.fake
+        .fail_next("GET", "message_templates", Fault::Html500, 20);
+    let out = p.run(&["pull"]);
+    assert_eq!(out.code, 3, "{out}");
+    assert!(p.files().is_empty(), "{out}");
+    p.fake.clear_faults();
+    let out = p.run_env(
+        &["pull"],
+        &[("WA_ACCESS_TOKEN", Some("EAAwrong0token0that0leaks"))],
+    );
+    assert_eq!(out.code, 3, "{out}");
+    assert!(
+        out.stderr.contains("Meta refused the access token"),
+        "{out}"
+    );
+    let out = p.run_env(&["pull"], &[("WA_ACCESS_TOKEN", None)]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(p.files().is_empty());
+}
+
+/// Kill `wt pull` while it writes a large account: every `.toml` present is complete (it
+/// loads and ends where the pulled text ends), and nothing is left that `wt lint` reads.
+#[test]
+fn a_killed_pull_leaves_only_complete_files() {
+    let p = Project::new();
+    // Large files make each write take a while: bodies near Meta's 1024 limit, 4 languages
+    // per name, one flushed write per file.
+    const NOTICES: usize = 150;
+    let sentence = "Your order is being prepared by our team and will leave the warehouse soon. ";
+    let long: String = sentence.repeat(13);
+    for i in 0..NOTICES {
+        for lang in ["en_US", "es", "pt_BR", "de"] {
+            p.fake.insert_template(
+                &format!("notice_{i:03}"),
+                lang,
+                "UTILITY",
+                "APPROVED",
+                vec![json!({"type": "BODY", "text": format!("{long}Reference {i}.")})],
+            );
+        }
+    }
+    p.fake.set_page_size(500);
+    let dir = p.templates_dir();
+    let (mut cmd, _) = p.command(&["pull"], &[("WA_ACCESS_TOKEN", Some(p.fake.token()))]);
+    let mut child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until writing is under way, then kill at once.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut finished_first = false;
+    while std::fs::read_dir(&dir).unwrap().count() < 10 {
+        assert!(std::time::Instant::now() < deadline, "no file appeared");
+        if child.try_wait().unwrap().is_some() {
+            finished_first = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let files = files_in(&dir);
+    let tomls: Vec<&String> = files.keys().filter(|k| k.ends_with(".toml")).collect();
+    eprintln!(
+        "killed pull: {} of {NOTICES} files written, {} other entries",
+        tomls.len(),
+        files.len() - tomls.len()
+    );
+    assert!(!tomls.is_empty());
+    assert!(
+        finished_first || tomls.len() < NOTICES,
+        "the kill came after the last file"
+    );
+    for (name, text) in &files {
+        if name.ends_with(".toml") {
+            assert!(!name.starts_with('.'), "{name}");
+            let stem = name.trim_end_matches(".toml");
+            let i: usize = stem.trim_start_matches("notice_").parse().unwrap();
+            let v: toml::Value = toml::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(v["name"].as_str(), Some(stem));
+            assert_eq!(v["languages"].as_table().unwrap().len(), 4, "{name}");
+            assert!(
+                text.ends_with(&format!("Reference {i}.\"\n")),
+                "{name} is cut: {text}"
+            );
+        } else {
+            assert!(
+                name.starts_with('.') && name.ends_with(".tmp"),
+                "a stray file: {name}"
+            );
+        }
+    }
+    // The next pull removes left-over temporary files (once they are old enough to be
+    // certainly abandoned) and finishes the job.
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for name in files.keys().filter(|k| !k.ends_with(".toml")) {
+        std::fs::File::options()
+            .write(true)
+            .open(dir.join(name))
+            .and_then(|f| f.set_modified(hour_ago))
+            .unwrap();
+    }
+    let out = p.run(&["pull", "-q"]);
+    assert_eq!(out.code, 0, "{out}");
+    let after = files_in(&dir);
+    assert_eq!(after.len(), NOTICES, "{out}");
+    assert!(after.keys().all(|k| k.ends_with(".toml")));
+    for (name, text) in &files {
+        if name.ends_with(".toml") {
+            assert_eq!(&after[name], text, "kept, not overwritten");
+        }
+    }
+
+    // What is there lints as complete templates: no file is unreadable (WT000).
+    let lint = p.run(&["lint", "--format", "json"]);
+    let (errors, _) = lint_counts(&lint.json());
+    assert!(!errors.contains_key("WT000"), "{lint}");
+    assert_eq!(lint.json()["summary"]["files"], NOTICES);
 }

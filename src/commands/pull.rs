@@ -16,7 +16,8 @@
 //! | the account cannot be read | nothing written | 3 |
 //!
 //! Every file is written atomically ([`crate::fsutil`]): killed at any moment, a pull leaves
-//! complete files and, at worst, a temporary dot-file that `wt lint` does not read.
+//! complete files and, at worst, a temporary dot-file that `wt lint` does not read and the
+//! next pull removes (once it is 10 minutes old).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -30,6 +31,10 @@ use crate::commands::sync::PER_NAME_LISTING_MAX;
 use crate::commands::{date_string, print, Context};
 use crate::error::{ExitStatus, WtError};
 use crate::pull::{check_file_name, draft, group, Skip};
+
+/// Temporary files older than this are left-overs of an interrupted run (one file is
+/// written in milliseconds), and removed.
+const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// What happened to one name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -129,6 +134,14 @@ pub fn run(cx: &Context, args: &PullArgs) -> Result<ExitStatus, WtError> {
         }
     }
 
+    let stale = crate::fsutil::remove_stale_temps(&dir, STALE_TEMP_AGE);
+    if !stale.is_empty() && !cx.global.quiet {
+        eprintln!(
+            "wt: removed {} temporary file(s) an interrupted run left in {}",
+            stale.len(),
+            shown(cx, &dir)
+        );
+    }
     let existing = existing_files(&dir);
     let header = format!(
         "# pulled from WABA {} on {} by `wt pull`",
