@@ -143,12 +143,7 @@ fn read_token(
 }
 
 fn redact_with(token: &Secret, text: &str) -> String {
-    let raw = token.expose();
-    if raw.is_empty() {
-        text.to_string()
-    } else {
-        text.replace(raw, "***")
-    }
+    crate::api::redact_token(token.expose(), text)
 }
 
 /// `-v`: one line per HTTP exchange on stderr. Events carry no query string, so no token.
