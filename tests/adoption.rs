@@ -1053,3 +1053,252 @@ fn a_killed_pull_leaves_only_complete_files() {
     assert!(!errors.contains_key("WT000"), "{lint}");
     assert_eq!(lint.json()["summary"]["files"], NOTICES);
 }
+
+// ---------------------------------------------------------------------------------------
+// wt doctor
+
+/// 2026-11-25 12:00 UTC: the day the version table is judged on (v21.0 is then the oldest
+/// version Meta serves, v20.0 has expired).
+const NOW: &str = "1795608000";
+
+/// A phone number that can send (Meta's OpenAPI `verified_account_number` example).
+fn connected_number() -> Value {
+    json!({"id": "1234567890123456", "display_phone_number": "+1 631-555-5555", "verified_name": "Jasper's Market",
+           "status": "CONNECTED", "quality_rating": "GREEN", "code_verification_status": "VERIFIED",
+           "name_status": "APPROVED", "messaging_limit_tier": "TIER_1K", "account_mode": "LIVE"})
+}
+
+impl Project {
+    fn doctor(&self, args: &[&str], env: &[(&str, Option<&str>)]) -> Out {
+        let mut all: Vec<&str> = vec!["doctor"];
+        all.extend_from_slice(args);
+        let mut vars: Vec<(&str, Option<&str>)> = vec![
+            ("WA_ACCESS_TOKEN", Some(self.fake.token())),
+            ("WT_NOW", Some(NOW)),
+        ];
+        vars.extend_from_slice(env);
+        self.run_env(&all, &vars)
+    }
+}
+
+fn port_filtered(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("127.0.0.1:") {
+        out.push_str(&rest[..i]);
+        out.push_str("127.0.0.1:[PORT]");
+        rest = rest[i + 10..].trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn doctor_passes_on_a_healthy_setup() {
+    let p = Project::new();
+    p.fake.set_phone_numbers(vec![connected_number()]);
+    let out = p.doctor(&[], &[]);
+    assert_eq!(out.code, 0, "{out}");
+    insta::assert_snapshot!("doctor_healthy", out.stdout);
+    // Each call once: debug_token, the WABA node, phone numbers, subscribed apps.
+    let paths: Vec<String> = p.fake.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/v23.0/debug_token".to_string(),
+            format!("/v23.0/{}", p.fake.waba_id()),
+            format!("/v23.0/{}/phone_numbers", p.fake.waba_id()),
+            format!("/v23.0/{}/subscribed_apps", p.fake.waba_id()),
+        ]
+    );
+
+    let out = p.doctor(&["--format", "json"], &[]);
+    assert_eq!(out.code, 0, "{out}");
+    let v = out.json();
+    let ids: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["check"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "token_present",
+            "waba_id",
+            "token_valid",
+            "token_expiry",
+            "token_scopes",
+            "waba_reachable",
+            "phone_numbers",
+            "app_subscribed",
+            "api_version"
+        ]
+    );
+    assert_eq!(
+        v["summary"],
+        json!({"passed": 9, "warnings": 0, "failed": 0, "skipped": 0})
+    );
+    assert_eq!(v["checks"][6]["items"][0]["status"], "pass");
+}
+
+#[test]
+fn doctor_reports_each_problem_with_a_fix() {
+    let p = Project::new();
+    let now: i64 = NOW.parse().unwrap();
+    let mut info = p.fake.default_token_info();
+    info["type"] = json!("USER");
+    info["expires_at"] = json!(now + 3 * 86_400);
+    info["scopes"] = json!(["whatsapp_business_management", "business_management"]);
+    info["granular_scopes"] =
+        json!([{"scope": "whatsapp_business_management", "target_ids": ["999"]}]);
+    p.fake.set_token_info(info);
+    let mut red = connected_number();
+    red["quality_rating"] = json!("RED");
+    let mut pending = connected_number();
+    pending["id"] = json!("1913623884432103");
+    pending["display_phone_number"] = json!("+1 631-555-5556");
+    pending["status"] = json!("PENDING");
+    pending["quality_rating"] = json!("NA");
+    pending["name_status"] = json!("PENDING_REVIEW");
+    p.fake.set_phone_numbers(vec![red, pending]);
+    p.fake.set_subscribed_apps(vec![]);
+    let out = p.doctor(&[], &[("WHATSAPP_API_VERSION", Some("v21.0"))]);
+    assert_eq!(out.code, 1, "{out}");
+    insta::assert_snapshot!("doctor_problems", port_filtered(&out.stdout));
+    // Every ✗ is followed by a fix.
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    for (i, l) in lines.iter().enumerate() {
+        if l.trim_start().starts_with('✗') {
+            assert!(
+                lines[i + 1..]
+                    .iter()
+                    .take_while(|n| n.starts_with("  "))
+                    .any(|n| n.trim_start().starts_with("fix: ")),
+                "no fix under `{l}`:\n{out}"
+            );
+        }
+    }
+
+    // With the number that sends configured, only it decides.
+    let out = p.doctor(&[], &[("WA_PHONE_NUMBER_ID", Some("1913623884432103"))]);
+    assert!(
+        out.stdout
+            .contains("✗ phone numbers: 2 numbers; the configured number 1913623884432103 decides"),
+        "{out}"
+    );
+    assert!(out.stdout.contains("(not the configured number)"), "{out}");
+}
+
+#[test]
+fn doctor_without_token_or_waba_shows_what_did_not_run() {
+    let p = Project::new();
+    let out = p.doctor(&[], &[("WA_ACCESS_TOKEN", None)]);
+    assert_eq!(out.code, 2, "{out}");
+    insta::assert_snapshot!("doctor_no_token", out.stdout);
+    assert!(
+        p.fake.requests().is_empty(),
+        "nothing is sent without a token"
+    );
+
+    let out = p.doctor(&[], &[("WA_WABA_ID", None)]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stdout.contains(
+            "✗ WABA id: no WhatsApp Business Account id is configured\n    fix: set WA_WABA_ID"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.stdout
+            .contains("- token valid: not checked: needs a token and a WABA id"),
+        "{out}"
+    );
+
+    // An unusable setting (plain http to another host) is a configuration error too.
+    let out = p.doctor(&[], &[("WT_GRAPH_URL", Some("http://graph.example.com"))]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(out.stdout.contains("✗ token valid: "), "{out}");
+}
+
+#[test]
+fn doctor_exits_3_when_meta_cannot_be_reached() {
+    let p = Project::new();
+    p.fake.fail_next("", "", Fault::Html500, 50);
+    let out = p.doctor(&[], &[]);
+    assert_eq!(out.code, 3, "{out}");
+    assert!(
+        out.stdout
+            .contains("✗ token valid: Meta could not be reached"),
+        "{out}"
+    );
+    assert!(
+        out.stdout
+            .contains("- WABA reachable: not checked: Meta could not be reached"),
+        "{out}"
+    );
+    assert!(
+        out.stdout.contains("API version: v23.0"),
+        "the offline check still runs: {out}"
+    );
+}
+
+#[test]
+fn doctor_notices_an_expired_version_and_a_refused_token() {
+    let p = Project::new();
+    p.fake.set_phone_numbers(vec![connected_number()]);
+    // Meta serves v21.0 for calls to the expired v19.0.
+    p.fake.set_served_version(Some("v21.0"));
+    let out = p.doctor(&[], &[("WHATSAPP_API_VERSION", Some("v19.0"))]);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(
+        out.stdout
+            .contains("✗ API version: v19.0 was requested but Meta answered with v21.0"),
+        "{out}"
+    );
+
+    let out = p.doctor(
+        &[],
+        &[("WA_ACCESS_TOKEN", Some("EAAexpired0token0value0123"))],
+    );
+    assert_eq!(out.code, 1, "{out}");
+    assert!(
+        out.stdout.contains("✗ token valid: Meta refused the token"),
+        "{out}"
+    );
+    assert!(
+        out.stdout
+            .contains("- phone numbers: not checked: Meta refused the token"),
+        "{out}"
+    );
+}
+
+/// `debug_token` carries the token in its query string. Errors that echo the URL, error
+/// messages that quote the token, `-v` logs and JSON: none may show it, raw or encoded.
+#[test]
+fn doctor_never_shows_the_token() {
+    let token = "EAAtok+en/with=Special0chars0Zx9";
+    let p = Project::with_fake(FakeGraph::start_with(token));
+    p.fake.set_phone_numbers(vec![connected_number()]);
+    for args in [&[][..], &["-v"], &["--format", "json"]] {
+        p.fake.fail_next("GET", "debug_token", Fault::EchoUrl, 1);
+        let out = p.doctor(args, &[]);
+        assert_eq!(
+            out.code, 0,
+            "a token that cannot be inspected is a warning: {out}"
+        );
+        assert!(
+            out.stdout.contains("input_token=***"),
+            "the echoed URL is shown, redacted: {out}"
+        );
+    }
+    let logged = p.fake.requests_to("GET", "/debug_token");
+    assert!(logged.iter().all(|r| r.query == "input_token=***"));
+    // A refused token that Meta quotes back.
+    let out = p.doctor(
+        &[],
+        &[("WA_ACCESS_TOKEN", Some("EAAwrong+token/quoted=back0Zx9"))],
+    );
+    assert_eq!(out.code, 1, "{out}");
+    assert!(out.stdout.contains("Malformed access token ***"), "{out}");
+}

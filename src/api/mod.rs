@@ -79,8 +79,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub use account::{
-    AccountApi, GranularScope, PhoneNumber, SubscribedApp, TokenInfo, WabaInfo,
-    SCOPE_MANAGEMENT, SCOPE_MESSAGING,
+    AccountApi, GranularScope, PhoneNumber, SubscribedApp, TokenInfo, WabaInfo, SCOPE_MANAGEMENT,
+    SCOPE_MESSAGING,
 };
 pub use error::{codes, ApiError, MetaError, PagingProblem};
 pub use retry::{
@@ -692,12 +692,21 @@ pub fn redact_token(token: &str, text: &str) -> String {
         return text.to_owned();
     }
     let mut out = text.replace(token, "***");
-    let encoded: String =
-        reqwest::Url::parse_with_params("http://x/", &[("t", token)]).map_or_else(
+    let encoded: String = reqwest::Url::parse_with_params("http://x/", &[("t", token)])
+        .map_or_else(
             |_| token.to_owned(),
-            |u| u.query().unwrap_or_default().trim_start_matches("t=").to_owned(),
+            |u| {
+                u.query()
+                    .unwrap_or_default()
+                    .trim_start_matches("t=")
+                    .to_owned()
+            },
         );
-    for form in [encoded.clone(), lower_hex_escapes(&encoded), encoded.replace('+', "%20")] {
+    for form in [
+        encoded.clone(),
+        lower_hex_escapes(&encoded),
+        encoded.replace('+', "%20"),
+    ] {
         if form != token && !form.is_empty() {
             out = out.replace(&form, "***");
         }

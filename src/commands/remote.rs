@@ -106,7 +106,7 @@ pub fn connect(cx: &Context, config: &Config) -> Result<Connection, WtError> {
 
 /// The token from `$<token_env>` or the file named by `WT_TOKEN_FILE`, and a description of
 /// where it came from (never the value).
-fn read_token(
+pub(crate) fn read_token(
     account: &Account,
     getenv: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(Secret, String), WtError> {
