@@ -374,7 +374,7 @@ fn choose_format(live: &[&RemoteTemplate]) -> (Option<String>, Option<String>) {
         .map(|(l, _)| *l)
         .collect();
     let note = format!(
-        "languages use different parameter formats and one file holds one: the file says {}, so {} (written as Meta has them) will not load cleanly; rewrite their variables, or split them into another template name",
+        "languages use different parameter formats and one file holds one: the file says {}, so `wt lint` reports the variables of {} (written as Meta has them, WT004); rewrite them, or move those languages to another template name",
         chosen.to_ascii_lowercase(),
         others.join(", ")
     );

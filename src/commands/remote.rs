@@ -9,6 +9,8 @@
 //! Tuning knobs read from the environment (hidden: they exist so tests stay fast):
 //! - `WT_RETRY_BASE_MS`: the first retry delay in milliseconds (default 500; it doubles per
 //!   retry, with jitter, up to 30 s).
+//! - `WT_NOW`: the current time in Unix seconds, for the dates `wt pull` writes and the
+//!   expiry checks of `wt doctor` ([`Context::now`]).
 
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
