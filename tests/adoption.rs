@@ -1180,6 +1180,17 @@ fn doctor_reports_each_problem_with_a_fix() {
         }
     }
 
+    // Quiet: only what needs attention.
+    let quiet = p.doctor(&["-q"], &[("WHATSAPP_API_VERSION", Some("v21.0"))]);
+    assert_eq!(quiet.code, 1, "{quiet}");
+    let marks: Vec<char> = quiet
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(|l| l.chars().next().unwrap())
+        .collect();
+    assert_eq!(marks, ['✗', '✗', '✗', '✗', '!'], "{quiet}");
+
     // With the number that sends configured, only it decides.
     let out = p.doctor(&[], &[("WA_PHONE_NUMBER_ID", Some("1913623884432103"))]);
     assert!(

@@ -256,6 +256,20 @@ pub fn run(cx: &Context, args: &DoctorArgs) -> Result<ExitStatus, WtError> {
             });
             print(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"))?;
         }
+        Format::Human if cx.global.quiet => {
+            // Quiet: only what needs attention, no summary line.
+            let shown: Vec<Check> = checks
+                .iter()
+                .filter(|c| matches!(c.status, State::Warn | State::Fail))
+                .cloned()
+                .collect();
+            let text = human(&shown, cx.color());
+            let body = text.rsplit_once('\n').map_or("", |(a, _)| a);
+            let body = body.rsplit_once('\n').map_or("", |(a, _)| a);
+            if !body.is_empty() {
+                print(&format!("{body}\n"))?;
+            }
+        }
         Format::Human => print(&human(&checks, cx.color()))?,
     }
     let failed = checks.iter().any(|c| c.status == State::Fail);

@@ -246,6 +246,9 @@ pub fn run(cx: &Context, args: &PullArgs) -> Result<ExitStatus, WtError> {
             }
         }
     }
+    if cx.global.verbose {
+        eprintln!("wt: {} API calls", conn.client.request_count());
+    }
     if let Some(e) = io_error {
         return Err(e);
     }
