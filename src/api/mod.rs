@@ -79,7 +79,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub use account::{
-    AccountApi, GranularScope, PhoneNumber, SubscribedApp, TokenInfo, SCOPE_MANAGEMENT,
+    AccountApi, GranularScope, PhoneNumber, SubscribedApp, TokenInfo, WabaInfo, SCOPE_MANAGEMENT,
     SCOPE_MESSAGING,
 };
 pub use error::{codes, ApiError, MetaError, PagingProblem};
@@ -223,7 +223,12 @@ pub struct GraphClient {
     observer: Option<Observer>,
     calls: AtomicU64,
     last_usage: Mutex<Option<BusinessUseCaseUsage>>,
+    served_version: Mutex<Option<String>>,
 }
+
+/// Response header naming the Graph version that actually answered (`meta/api.md` §7);
+/// differs from the requested one when that version has expired (§1.0).
+pub const API_VERSION_HEADER: &str = "facebook-api-version";
 
 impl fmt::Debug for GraphClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -283,6 +288,7 @@ impl GraphClient {
             observer: None,
             calls: AtomicU64::new(0),
             last_usage: Mutex::new(None),
+            served_version: Mutex::new(None),
         })
     }
 
@@ -324,6 +330,14 @@ impl GraphClient {
             .clone()
     }
 
+    /// The Graph version named by the last answer's `facebook-api-version` header, if any.
+    pub fn served_version(&self) -> Option<String> {
+        self.served_version
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
     /// The configuration the client was built from.
     pub fn config(&self) -> &GraphConfig {
         &self.config
@@ -350,14 +364,10 @@ impl GraphClient {
         url
     }
 
-    /// Replaces every occurrence of the token in `text` by `***`.
+    /// Replaces every occurrence of the token in `text` by `***`, also percent-encoded, as
+    /// it travels in `debug_token`'s query string and comes back in echoed URLs.
     pub(crate) fn redact(&self, text: &str) -> String {
-        let token = self.config.token.expose();
-        if token.is_empty() {
-            text.to_owned()
-        } else {
-            text.replace(token, "***")
-        }
+        redact_token(self.config.token.expose(), text)
     }
 
     /// Runs one call with retries and decodes a 2xx body as `T`.
@@ -513,6 +523,16 @@ impl GraphClient {
             .get(BUC_USAGE_HEADER)
             .and_then(|v| v.to_str().ok())
             .and_then(BusinessUseCaseUsage::parse);
+        if let Some(v) = response
+            .headers()
+            .get(API_VERSION_HEADER)
+            .and_then(|v| v.to_str().ok())
+        {
+            *self
+                .served_version
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(v.trim().to_owned());
+        }
         if let Some(u) = &usage {
             *self
                 .last_usage
@@ -665,6 +685,52 @@ impl GraphClient {
     }
 }
 
+/// `text` with `token` (raw, or percent-encoded as a query value, in upper- or lower-case
+/// hex) replaced by `***`.
+pub fn redact_token(token: &str, text: &str) -> String {
+    if token.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = text.replace(token, "***");
+    let encoded: String = reqwest::Url::parse_with_params("http://x/", &[("t", token)])
+        .map_or_else(
+            |_| token.to_owned(),
+            |u| {
+                u.query()
+                    .unwrap_or_default()
+                    .trim_start_matches("t=")
+                    .to_owned()
+            },
+        );
+    for form in [
+        encoded.clone(),
+        lower_hex_escapes(&encoded),
+        encoded.replace('+', "%20"),
+    ] {
+        if form != token && !form.is_empty() {
+            out = out.replace(&form, "***");
+        }
+    }
+    out
+}
+
+/// `%2F` → `%2f`: the same encoding with lower-case hex.
+fn lower_hex_escapes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '%' {
+            for _ in 0..2 {
+                if let Some(h) = chars.next() {
+                    out.push(h.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    out
+}
+
 fn looks_like_html(text: &str) -> bool {
     let head = text.trim_start().get(..15).unwrap_or(text.trim_start());
     head.starts_with('<')
@@ -793,5 +859,18 @@ mod tests {
             client.redact("Malformed access token tok-SECRET-123."),
             "Malformed access token ***."
         );
+        let token = "EAA+tok/en=x y";
+        for shown in [
+            "EAA+tok/en=x y",
+            "EAA%2Btok%2Fen%3Dx+y",
+            "EAA%2btok%2fen%3dx+y",
+            "EAA%2Btok%2Fen%3Dx%20y",
+        ] {
+            assert_eq!(
+                redact_token(token, &format!("GET /debug_token?input_token={shown}&x=1")),
+                "GET /debug_token?input_token=***&x=1",
+                "{shown}"
+            );
+        }
     }
 }

@@ -9,6 +9,8 @@
 //! Tuning knobs read from the environment (hidden: they exist so tests stay fast):
 //! - `WT_RETRY_BASE_MS`: the first retry delay in milliseconds (default 500; it doubles per
 //!   retry, with jitter, up to 30 s).
+//! - `WT_NOW`: the current time in Unix seconds, for the dates `wt pull` writes and the
+//!   expiry checks of `wt doctor` ([`Context::now`]).
 
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
@@ -106,7 +108,7 @@ pub fn connect(cx: &Context, config: &Config) -> Result<Connection, WtError> {
 
 /// The token from `$<token_env>` or the file named by `WT_TOKEN_FILE`, and a description of
 /// where it came from (never the value).
-fn read_token(
+pub(crate) fn read_token(
     account: &Account,
     getenv: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(Secret, String), WtError> {
@@ -143,12 +145,7 @@ fn read_token(
 }
 
 fn redact_with(token: &Secret, text: &str) -> String {
-    let raw = token.expose();
-    if raw.is_empty() {
-        text.to_string()
-    } else {
-        text.replace(raw, "***")
-    }
+    crate::api::redact_token(token.expose(), text)
 }
 
 /// `-v`: one line per HTTP exchange on stderr. Events carry no query string, so no token.
