@@ -142,6 +142,49 @@ pub enum Command {
     ///   wt status --wait --timeout 2h --interval 1m
     #[command(verbatim_doc_comment)]
     Status(StatusArgs),
+    /// Write template files from the account: bootstrap an existing account into git
+    ///
+    /// Reads every template of the account once (about one API call per 100 templates) and
+    /// writes one file per template name, `<templates>/<name>.toml`, with every language,
+    /// header, example and button, in the format `wt lint` and `wt plan` read. After a pull,
+    /// `wt plan` shows nothing to change.
+    ///
+    /// Never overwrites a file unless --overwrite: a name that already has a file (anywhere
+    /// under the directory) is reported and skipped. Each file is written atomically, so an
+    /// interrupted pull leaves complete files only. Meta's sample templates (hello_world,
+    /// sample_*) are skipped unless --include-samples or named. Names whose templates use
+    /// components the file format cannot express (carousel, limited-time offer) are skipped
+    /// and reported: `wt sync` leaves them alone.
+    ///
+    /// Exit codes: 0 every template was written or deliberately skipped; 1 some name could
+    /// not be written as a file; 2 usage or configuration error, or a file could not be
+    /// written; 3 remote failure.
+    ///
+    /// Examples:
+    ///   wt pull                      # every template into the templates directory
+    ///   wt pull order_shipped login_code
+    ///   wt pull --dir imported --overwrite
+    #[command(verbatim_doc_comment)]
+    Pull(PullArgs),
+    /// Check the setup: token, scopes, account, phone numbers, webhooks, API version
+    ///
+    /// Checks, in order: the token is present, valid, not expiring within 7 days, and has the
+    /// whatsapp_business_management and whatsapp_business_messaging permissions for this
+    /// account (Meta's debug_token); the account (WABA) is reachable; its phone numbers are
+    /// CONNECTED and not rated RED (only `phone_number_id` when configured); an app is
+    /// subscribed to the account's webhooks (`app_id` when configured); the Graph API version
+    /// is one Meta still serves. Each check prints as ✓ passed, ! warning, ✗ failed (with
+    /// the fix on the next line) or `-` not run.
+    ///
+    /// Exit codes: 0 every check passed (warnings allowed); 1 some check failed; 2 no token
+    /// or no account id configured; 3 Meta could not be reached.
+    ///
+    /// Examples:
+    ///   wt doctor
+    ///   wt doctor --env staging
+    ///   wt doctor --format json
+    #[command(verbatim_doc_comment)]
+    Doctor(DoctorArgs),
     /// Create wt.toml and an example template, and print the pre-commit snippet.
     ///
     /// Writes `wt.toml` (every setting shown, commented) and `templates/order_shipped.toml`
@@ -337,6 +380,32 @@ pub struct ExplainArgs {
     /// A rule code (WT003) or name, or a Meta error code (131047, 100/2388024, 2388024).
     pub code: String,
     /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// Only these template names (default: every template in the account).
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Replace files that already exist (default: skip them).
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Write into this directory instead of the templates directory.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Also write Meta's sample templates (hello_world, sample_*).
+    #[arg(long)]
+    pub include_samples: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Output format (JSON: one object per check).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }

@@ -254,8 +254,11 @@ fn button_text(b: &Value, auth: bool) -> String {
     }
     let mut s = format!("{t} \"{}\"", str_of(b.get("text")));
     for key in ["url", "phone_number", "flow_id", "navigate_screen"] {
-        if let Some(v) = b.get(key).and_then(Value::as_str) {
-            s.push_str(&format!(" {key}={v}"));
+        // Ids may come back as JSON numbers while files hold strings: compare their text.
+        match b.get(key) {
+            Some(Value::String(v)) => s.push_str(&format!(" {key}={v}")),
+            Some(Value::Number(n)) => s.push_str(&format!(" {key}={n}")),
+            _ => {}
         }
     }
     if let Some(ex) = b.get("example") {
@@ -411,6 +414,27 @@ text = "Copy Code"
                 "language": "en_US",
                 "name": "authentication_code_copy_code_button"
             })
+        );
+    }
+
+    #[test]
+    fn numeric_ids_compare_as_their_text() {
+        let file = vec![
+            json!({"type": "BUTTONS", "buttons": [{"type": "FLOW", "text": "Book", "flow_id": "1234567890123"}]}),
+        ];
+        let meta = vec![
+            json!({"type": "BUTTONS", "buttons": [{"type": "flow", "text": "Book", "flow_id": 1_234_567_890_123_u64}]}),
+        ];
+        assert_eq!(
+            normalize(Some("UTILITY"), &file),
+            normalize(Some("UTILITY"), &meta)
+        );
+        let other = vec![
+            json!({"type": "BUTTONS", "buttons": [{"type": "FLOW", "text": "Book", "flow_id": 99}]}),
+        ];
+        assert_ne!(
+            normalize(Some("UTILITY"), &file),
+            normalize(Some("UTILITY"), &other)
         );
     }
 

@@ -1189,6 +1189,8 @@ fn help_of_each_command() {
         &["plan", "--help"],
         &["sync", "--help"],
         &["status", "--help"],
+        &["pull", "--help"],
+        &["doctor", "--help"],
         &["init", "--help"],
         &["completions", "--help"],
     ] {

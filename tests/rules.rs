@@ -477,3 +477,169 @@ fn json_output_snapshots() {
         json_text(&["wt131_dup/a/welcome.toml", "wt131_dup/b/welcome.toml"])
     );
 }
+
+// ---- content corpus (links, policy, category fit, language) -------------------------------
+
+/// Template files under `dir` (relative to the crate), `wt.toml` excluded, sorted.
+fn fixtures(dir: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    toml_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), &mut out);
+    out.retain(|p| p.file_name().is_some_and(|n| n != "wt.toml"));
+    out.sort();
+    out
+}
+
+/// The content corpus labels a file with codes only: `# expect: WT080` or
+/// `# expect: WT080, WT065` (see tests/fixtures/content/README.md).
+fn content_codes(src: &str) -> Option<std::collections::BTreeSet<String>> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut any = false;
+    for line in src.lines() {
+        if let Some(rest) = line
+            .trim_start_matches('\u{feff}')
+            .trim()
+            .strip_prefix("# expect:")
+        {
+            any = true;
+            out.extend(
+                rest.split(',')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty() && *c != "none")
+                    .map(str::to_ascii_uppercase),
+            );
+        }
+    }
+    any.then_some(out)
+}
+
+/// The content rule families: a bad file must produce exactly its declared codes among these.
+fn is_content_code(code: &str) -> bool {
+    use wt::lint::rules::Family::*;
+    wt::lint::rules::find(code)
+        .is_some_and(|r| matches!(r.family, Links | Policy | CategoryFit | Language))
+}
+
+/// Lints one file with the `[lint]` options of the `wt.toml` beside it, if any.
+fn content_findings(path: &Path) -> Vec<(String, String, Severity)> {
+    let cwd = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let options = match path
+        .parent()
+        .map(|d| d.join("wt.toml"))
+        .filter(|p| p.is_file())
+    {
+        Some(cfg) => {
+            let config = wt::config::Config::load(Some(&cfg), cwd).expect("fixture wt.toml loads");
+            wt::commands::lint::lint_options(&config)
+        }
+        None => LintOptions::default(),
+    };
+    let selection = Selection::new(&[], &[]).expect("ALL is a valid selection");
+    let (ws, report) = lint_paths(cwd, &[path.to_path_buf()], &options, &selection);
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let text = ws.sources[d.file]
+                .text
+                .get(d.span.clone())
+                .unwrap_or("<bad span>")
+                .to_string();
+            (d.code.to_string(), text, d.severity)
+        })
+        .collect()
+}
+
+#[test]
+fn clean_content_corpus_has_no_warning_or_error() {
+    let files = fixtures("tests/fixtures/content/clean");
+    assert!(files.len() >= 20, "clean corpus too small: {}", files.len());
+    let mut failures = Vec::new();
+    for f in &files {
+        let found: Vec<_> = content_findings(f)
+            .into_iter()
+            .filter(|(_, _, s)| *s >= Severity::Warning)
+            .collect();
+        if !found.is_empty() {
+            failures.push(format!("{}\n  found: {found:?}", f.display()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} clean file(s) with findings:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn bad_content_corpus_produces_exactly_the_declared_codes() {
+    let files = fixtures("tests/fixtures/content/bad");
+    assert!(files.len() >= 40, "bad corpus too small: {}", files.len());
+    let mut failures = Vec::new();
+    for f in &files {
+        let src = std::fs::read_to_string(f).unwrap_or_default();
+        let Some(want) = content_codes(&src) else {
+            failures.push(format!("{}: no `# expect:` header", f.display()));
+            continue;
+        };
+        let found = content_findings(f);
+        let got: std::collections::BTreeSet<String> = found
+            .iter()
+            .filter(|(c, _, _)| is_content_code(c))
+            .map(|(c, _, _)| c.clone())
+            .collect();
+        let other: Vec<_> = found
+            .iter()
+            .filter(|(c, _, s)| !is_content_code(c) && *s >= Severity::Warning)
+            .collect();
+        if want != got || !other.is_empty() {
+            failures.push(format!(
+                "{}\n  expected: {want:?}\n  found:    {found:?}",
+                f.display()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} bad file(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_content_rule_fires_in_english_spanish_and_portuguese() {
+    let files = fixtures("tests/fixtures/content/bad");
+    let mut seen: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for f in &files {
+        let stem = f
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let mut parts = stem.split('_');
+        let (Some(code), Some(lang)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let src = std::fs::read_to_string(f).unwrap_or_default();
+        let declared = content_codes(&src).unwrap_or_default();
+        if declared.iter().any(|c| c.eq_ignore_ascii_case(code)) {
+            seen.entry(code.to_ascii_uppercase())
+                .or_default()
+                .insert(lang.to_string());
+        }
+    }
+    let missing: Vec<String> = wt::lint::rules::all_rules()
+        .iter()
+        .filter(|r| is_content_code(r.code))
+        .filter(|r| {
+            let langs = seen.get(r.code).cloned().unwrap_or_default();
+            !["en", "es", "pt"].iter().all(|l| langs.contains(*l))
+        })
+        .map(|r| format!("{} {:?}", r.code, seen.get(r.code)))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "content rules without a bad fixture in en, es and pt: {missing:#?}"
+    );
+}

@@ -115,6 +115,25 @@ pub struct PhoneNumber {
     pub account_mode: Option<String>,
 }
 
+/// Fields requested for the WABA node (Meta's OpenAPI file, `GET /{Version}/{WABA-ID}`).
+const WABA_FIELDS: &str = "id,name,account_review_status,business_verification_status";
+
+/// The WhatsApp Business Account node.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WabaInfo {
+    /// WABA id.
+    pub id: String,
+    /// Account name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `APPROVED`, `PENDING`, `REJECTED`.
+    #[serde(default)]
+    pub account_review_status: Option<String>,
+    /// `VERIFIED`, `UNVERIFIED`, ...
+    #[serde(default)]
+    pub business_verification_status: Option<String>,
+}
+
 /// An app subscribed to the WABA's webhooks.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubscribedApp {
@@ -162,6 +181,14 @@ impl<'c> AccountApi<'c> {
             .append_pair("input_token", self.client.config().token.expose());
         let wire: DebugTokenWire = self.client.execute(Method::GET, &url, None).result?;
         Ok(wire.data)
+    }
+
+    /// The WABA itself (`GET /{ver}/{waba}?fields=…`): one cheap call that proves the
+    /// account exists and the token may read it.
+    pub fn waba(&self) -> Result<WabaInfo, ApiError> {
+        let mut url = self.client.url(&[self.client.waba_id()]);
+        url.query_pairs_mut().append_pair("fields", WABA_FIELDS);
+        self.client.execute(Method::GET, &url, None).result
     }
 
     /// Phone numbers of the WABA, all pages (`GET /{ver}/{waba}/phone_numbers`).

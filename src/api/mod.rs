@@ -80,7 +80,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub use account::{
-    AccountApi, GranularScope, PhoneNumber, SubscribedApp, TokenInfo, SCOPE_MANAGEMENT,
+    AccountApi, GranularScope, PhoneNumber, SubscribedApp, TokenInfo, WabaInfo, SCOPE_MANAGEMENT,
     SCOPE_MESSAGING,
 };
 pub use error::{codes, ApiError, MetaError, PagingProblem};
@@ -132,8 +132,8 @@ impl Secret {
     }
 
     /// `text` with every occurrence of the token replaced by `***`: written plainly, or
-    /// with any of its characters percent-encoded (`%2F`, `%2f`: a URL or form echoed
-    /// back) or JSON-escaped (`\u0045`, `\/`: a JSON body echoing it), in any mix.
+    /// with any of its characters percent-encoded (`%2F`, `%2f`, `+` for a space: a URL or
+    /// form echoed back) or JSON-escaped (`\u0045`, `\/`: a JSON body echoing it), in any mix.
     pub fn redact(&self, text: &str) -> String {
         let token = self.0.as_bytes();
         if token.is_empty() {
@@ -179,7 +179,7 @@ fn match_encoded(text: &[u8], start: usize, token: &[u8]) -> Option<usize> {
     let mut i = start;
     for &want in token {
         let at = |k: usize| text.get(i + k).copied();
-        if at(0) == Some(want) {
+        if at(0) == Some(want) || (want == b' ' && at(0) == Some(b'+')) {
             i += 1;
         } else if at(0) == Some(b'%')
             && text.get(i + 1..i + 3).and_then(hex) == Some(u32::from(want))
@@ -291,7 +291,12 @@ pub struct GraphClient {
     observer: Option<Observer>,
     calls: AtomicU64,
     last_usage: Mutex<Option<BusinessUseCaseUsage>>,
+    served_version: Mutex<Option<String>>,
 }
+
+/// Response header naming the Graph version that actually answered (`meta/api.md` §7);
+/// differs from the requested one when that version has expired (§1.0).
+pub const API_VERSION_HEADER: &str = "facebook-api-version";
 
 impl fmt::Debug for GraphClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -356,6 +361,7 @@ impl GraphClient {
             observer: None,
             calls: AtomicU64::new(0),
             last_usage: Mutex::new(None),
+            served_version: Mutex::new(None),
         })
     }
 
@@ -392,6 +398,14 @@ impl GraphClient {
     /// The last `X-Business-Use-Case-Usage` header seen, parsed.
     pub fn last_usage(&self) -> Option<BusinessUseCaseUsage> {
         self.last_usage
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The Graph version named by the last answer's `facebook-api-version` header, if any.
+    pub fn served_version(&self) -> Option<String> {
+        self.served_version
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
@@ -585,6 +599,16 @@ impl GraphClient {
             .get(BUC_USAGE_HEADER)
             .and_then(|v| v.to_str().ok())
             .and_then(BusinessUseCaseUsage::parse);
+        if let Some(v) = response
+            .headers()
+            .get(API_VERSION_HEADER)
+            .and_then(|v| v.to_str().ok())
+        {
+            *self
+                .served_version
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(v.trim().to_owned());
+        }
         if let Some(u) = &usage {
             *self
                 .last_usage
@@ -739,6 +763,12 @@ impl GraphClient {
         }
         Ok(items)
     }
+}
+
+/// `text` with `token` replaced by `***`: plain, percent-encoded (either hex case, `+` or
+/// `%20` for a space) or JSON-escaped, in any mix ([`Secret::redact`]).
+pub fn redact_token(token: &str, text: &str) -> String {
+    Secret::new(token).redact(text)
 }
 
 fn looks_like_html(text: &str) -> bool {
@@ -1005,5 +1035,18 @@ mod tests {
             client.redact("Malformed access token tok-SECRET-123."),
             "Malformed access token ***."
         );
+        let token = "EAA+tok/en=x y";
+        for shown in [
+            "EAA+tok/en=x y",
+            "EAA%2Btok%2Fen%3Dx+y",
+            "EAA%2btok%2fen%3dx+y",
+            "EAA%2Btok%2Fen%3Dx%20y",
+        ] {
+            assert_eq!(
+                redact_token(token, &format!("GET /debug_token?input_token={shown}&x=1")),
+                "GET /debug_token?input_token=***&x=1",
+                "{shown}"
+            );
+        }
     }
 }

@@ -1,6 +1,5 @@
 //! `wt init`: a `wt.toml`, one example template, and the pre-commit snippet. Never overwrites.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::cli::InitArgs;
@@ -196,39 +195,9 @@ fn shown(cx: &Context, p: &Path) -> String {
     crate::source::display_path(p.strip_prefix(&cx.cwd).unwrap_or(p))
 }
 
-/// Writes a new file atomically and never over an existing one: the text goes to a temporary
-/// file in the same directory, which is then hard-linked to its name (`link` fails if the
-/// name exists, so a file created meanwhile is not clobbered) and removed. Where hard links
-/// are not supported, falls back to `rename` after a last existence check.
+/// Writes a new file atomically and never over an existing one ([`crate::fsutil::write_new`]).
 fn write_new(path: &Path, text: &str) -> Result<(), WtError> {
-    let io = |e: std::io::Error| WtError::Io {
-        path: path.display().to_string(),
-        source: e,
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.wt-init-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        drop(f);
-        match std::fs::hard_link(&tmp, path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
-            Err(_) if std::fs::symlink_metadata(path).is_err() => std::fs::rename(&tmp, path),
-            Err(e) => Err(e),
-        }
-    })();
-    let _ = std::fs::remove_file(&tmp);
-    result.map_err(|e| {
+    crate::fsutil::write_new(path, text).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             WtError::usage_help(
                 format!(
@@ -238,7 +207,10 @@ fn write_new(path: &Path, text: &str) -> Result<(), WtError> {
                 "move it away or run wt init in another directory",
             )
         } else {
-            io(e)
+            WtError::Io {
+                path: path.display().to_string(),
+                source: e,
+            }
         }
     })
 }

@@ -1,8 +1,10 @@
 //! One module per subcommand; `run` dispatches. Commands return an [`ExitStatus`] for
 //! findings and a [`WtError`] for failures; only `main` prints errors.
 
+pub mod doctor;
 pub mod init;
 pub mod lint;
+pub mod pull;
 pub mod remote;
 pub mod status;
 pub mod sync;
@@ -37,10 +39,61 @@ impl Context {
         config.account(self.global.env.as_deref(), &|k| self.getenv(k))
     }
 
+    /// The current time in Unix seconds. Hidden knob `WT_NOW` (Unix seconds) pins it, so
+    /// tests of dates and expiries do not depend on the day they run.
+    pub fn now(&self) -> i64 {
+        if let Some(n) = self
+            .getenv(NOW_ENV)
+            .and_then(|v| v.trim().parse::<i64>().ok())
+        {
+            return n;
+        }
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    }
+
     /// Colour for stdout, from `--color`, `NO_COLOR` and whether stdout is a terminal.
     pub fn color(&self) -> bool {
         color_enabled(self.global.color, std::io::stdout().is_terminal())
     }
+}
+
+/// Hidden: the current time in Unix seconds (tests).
+pub const NOW_ENV: &str = "WT_NOW";
+
+/// `2026-11-25` for a Unix time (UTC), by the days-to-civil conversion of the proleptic
+/// Gregorian calendar (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
+pub fn date_string(unix: i64) -> String {
+    let (y, m, d) = civil_from_days(unix.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// (year, month, day) of a day count since 1970-01-01.
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    // Both fit: d in 1..=31, m in 1..=12.
+    (y, m as u32, d as u32)
+}
+
+/// Days since 1970-01-01 of a civil date (the inverse of [`civil_from_days`]).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 pub fn color_enabled(choice: ColorChoice, tty: bool) -> bool {
@@ -77,6 +130,8 @@ pub fn run(cli: Cli) -> Result<ExitStatus, WtError> {
         Command::Status(args) => status::run(&cx, &args),
         Command::Rules(args) => rules(args.format),
         Command::Explain(args) => explain(&args.code, args.format),
+        Command::Pull(args) => pull::run(&cx, &args),
+        Command::Doctor(args) => doctor::run(&cx, &args),
         Command::Init(args) => init::run(&cx, &args),
         Command::Completions(args) => {
             use clap::CommandFactory;
@@ -303,7 +358,19 @@ fn unknown_meta(query: &str) -> WtError {
 
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::{civil_from_days, date_string, days_from_civil, wrap};
+
+    #[test]
+    fn dates() {
+        assert_eq!(date_string(0), "1970-01-01");
+        assert_eq!(date_string(1_700_000_000), "2023-11-14");
+        assert_eq!(date_string(951_782_400), "2000-02-29");
+        assert_eq!(date_string(-86_400), "1969-12-31");
+        for days in [-1000, 0, 59, 60, 10_957, 20_000, 25_000] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
 
     #[test]
     fn wrap_is_greedy_and_keeps_long_words() {

@@ -15,6 +15,8 @@
 //!   still decides and reports the wait Meta asks for (a throttle's minutes); it only sleeps
 //!   less (retries, throttle waits and `--wait` pauses alike). Unset in real use; tests set
 //!   it so a one-minute throttle wait is instant.
+//! - `WT_NOW`: the current time in Unix seconds, for the dates `wt pull` writes and the
+//!   expiry checks of `wt doctor` ([`Context::now`]).
 
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
@@ -128,7 +130,7 @@ pub fn connect(cx: &Context, config: &Config) -> Result<Connection, WtError> {
 
 /// The token from `$<token_env>` or the file named by `WT_TOKEN_FILE`, and a description of
 /// where it came from (never the value).
-fn read_token(
+pub(crate) fn read_token(
     account: &Account,
     getenv: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(Secret, String), WtError> {

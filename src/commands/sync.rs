@@ -38,7 +38,7 @@ use crate::template::{self, Language, Template};
 pub const CREATIONS_PER_HOUR: usize = 100;
 /// With up to this many NAMEs, read the account with one filtered listing per name instead
 /// of listing everything (a full listing costs one call per 100 templates).
-const PER_NAME_LISTING_MAX: usize = 3;
+pub(crate) const PER_NAME_LISTING_MAX: usize = 3;
 
 /// Local templates, linted, and the account, compared.
 struct Prepared {

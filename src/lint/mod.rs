@@ -239,6 +239,10 @@ pub fn run(
             rules::buttons::check(&mut cx);
             rules::auth::check(&mut cx);
             rules::examples::check(&mut cx);
+            rules::links::check(&mut cx);
+            rules::policy::check(&mut cx);
+            rules::category::check(&mut cx);
+            rules::language::check(&mut cx);
             cx.out
         })
         .collect();

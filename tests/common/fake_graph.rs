@@ -33,6 +33,11 @@
 //! - faults, switchable at run time: see [`Fault`], [`FaultRule`], [`FakeGraph::set_chaos`],
 //!   [`FakeGraph::set_paging_loop`], [`FakeGraph::set_next_origin`].
 //! - a request log ([`FakeGraph::requests`]) with token parameters redacted.
+//! - the account calls of `wt doctor`: `debug_token` (Meta's shape; [`FakeGraph::set_token_info`]),
+//!   the WABA node, `phone_numbers` and `subscribed_apps` (Meta's OpenAPI examples by default;
+//!   [`FakeGraph::set_phone_numbers`], [`FakeGraph::set_subscribed_apps`]), and the
+//!   `facebook-api-version` header on every answer (the version in the path, or
+//!   [`FakeGraph::set_served_version`], as when Meta serves an expired version's successor).
 
 #![allow(dead_code)]
 
@@ -168,6 +173,9 @@ pub enum Fault {
         /// Meta's envelope instead of HTML.
         json: bool,
     },
+    /// 400 with code 100 whose message quotes the request URL, query string included, as
+    /// some proxies and older Graph errors do; the request is not handled.
+    EchoUrl,
     /// Answer this status and raw body (e.g. a fixture from Meta's OpenAPI file); the
     /// request is not handled.
     Respond {
@@ -305,6 +313,11 @@ struct State {
     next_origin: Option<String>,
     next_includes_token: bool,
     log: Vec<LoggedRequest>,
+    token_info: Option<Value>,
+    phone_numbers: Option<Vec<Value>>,
+    subscribed_apps: Option<Vec<Value>>,
+    waba_info: Option<Value>,
+    served_version: Option<String>,
 }
 
 type Shared = Arc<Mutex<State>>;
@@ -416,6 +429,11 @@ impl FakeGraph {
             next_origin: None,
             next_includes_token: false,
             log: Vec::new(),
+            token_info: None,
+            phone_numbers: None,
+            subscribed_apps: None,
+            waba_info: None,
+            served_version: None,
         }));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let shared = Arc::clone(&state);
@@ -614,6 +632,39 @@ impl FakeGraph {
         self.lock().next_includes_token = on;
     }
 
+    /// What `debug_token` answers in `data` by default: a valid system-user token that
+    /// never expires, with both WhatsApp permissions granted for every WABA of the fake.
+    pub fn default_token_info(&self) -> Value {
+        let s = self.lock();
+        s.default_token_info(true)
+    }
+
+    /// Replaces the `data` object `debug_token` answers.
+    pub fn set_token_info(&self, data: Value) {
+        self.lock().token_info = Some(data);
+    }
+
+    /// Replaces the `data` items of `GET /{waba}/phone_numbers`.
+    pub fn set_phone_numbers(&self, numbers: Vec<Value>) {
+        self.lock().phone_numbers = Some(numbers);
+    }
+
+    /// Replaces the apps of `GET /{waba}/subscribed_apps` (each the
+    /// `whatsapp_business_api_data` object).
+    pub fn set_subscribed_apps(&self, apps: Vec<Value>) {
+        self.lock().subscribed_apps = Some(apps);
+    }
+
+    /// Replaces what `GET /{waba}` answers (besides `id`).
+    pub fn set_waba_info(&self, info: Value) {
+        self.lock().waba_info = Some(info);
+    }
+
+    /// The `facebook-api-version` header every answer carries; `None`: the path's version.
+    pub fn set_served_version(&self, version: Option<&str>) {
+        self.lock().served_version = version.map(str::to_owned);
+    }
+
     /// Every request so far.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.lock().log.clone()
@@ -742,6 +793,12 @@ async fn handle(
 ) -> Response {
     let path = uri.path().to_owned();
     let query = parse_query(&uri);
+    let requested_version = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     let json_body: Option<Value> = serde_json::from_slice(&body).ok();
     let mut entry = LoggedRequest {
         method: method.to_string(),
@@ -756,7 +813,7 @@ async fn handle(
 
     // Decide the fault and, unless the fault pre-empts it, handle the request: all under
     // one short lock, never held across an await.
-    let (fault, answer) = {
+    let (fault, answer, served) = {
         let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
         let presented = headers
             .get("authorization")
@@ -774,6 +831,7 @@ async fn handle(
                     | Fault::Transient
                     | Fault::Throttle { .. }
                     | Fault::MetaError { .. }
+                    | Fault::EchoUrl
                     | Fault::Reset
                     | Fault::Redirect(_)
                     | Fault::Echo { .. }
@@ -791,9 +849,23 @@ async fn handle(
         // hyper then drops this handler before it could log anything later.
         entry.status = response_status(fault.as_ref(), answer.as_ref());
         s.log.push(entry);
-        (fault, answer)
+        let served = s.served_version.clone().unwrap_or(requested_version);
+        (fault, answer, served)
     };
+    let mut response = respond(fault, answer, &method, &uri, &headers).await;
+    if let Ok(v) = axum::http::HeaderValue::from_str(&served) {
+        response.headers_mut().insert("facebook-api-version", v);
+    }
+    response
+}
 
+async fn respond(
+    fault: Option<Fault>,
+    answer: Option<Answer>,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Response {
     match (fault, answer) {
         (Some(Fault::Slow(delay)), answer) => {
             tokio::time::sleep(delay).await;
@@ -836,6 +908,13 @@ async fn handle(
             }
             json_response(&a)
         }
+        (Some(Fault::EchoUrl), _) => json_response(&Answer::error(
+            400,
+            codes::INVALID_PARAMETER,
+            None,
+            &format!("Invalid request: {method} {uri}"),
+            None,
+        )),
         (Some(Fault::Reset), _) => build(200, Body::new(ResetBody), "application/json", &[]),
         (Some(Fault::Redirect(location)), _) => build(
             302,
@@ -845,7 +924,7 @@ async fn handle(
         ),
         (Some(Fault::Echo { status, json }), _) => {
             let mut echo = format!("{method} {uri}");
-            for (k, v) in &headers {
+            for (k, v) in headers {
                 echo.push_str(&format!("\n{k}: {}", String::from_utf8_lossy(v.as_bytes())));
             }
             if json {
@@ -889,7 +968,7 @@ async fn handle(
 fn response_status(fault: Option<&Fault>, answer: Option<&Answer>) -> u16 {
     match fault {
         Some(Fault::Html500 | Fault::FailAfterCommit | Fault::Transient) => 500,
-        Some(Fault::Throttle { .. }) => 400,
+        Some(Fault::Throttle { .. } | Fault::EchoUrl) => 400,
         Some(Fault::MetaError { status, .. }) => *status,
         Some(Fault::Reset) => 0,
         Some(Fault::Redirect(_)) => 302,
@@ -994,8 +1073,13 @@ impl State {
             ("DELETE", [_, waba, "message_templates"]) => {
                 self.with_waba(waba, |s, w| s.delete(w, query))
             }
-            ("GET", [_, waba, "phone_numbers"]) => self.with_waba(waba, |_, _| phone_numbers()),
-            ("GET", [_, waba, "subscribed_apps"]) => self.with_waba(waba, |_, _| subscribed_apps()),
+            ("GET", [_, waba, "phone_numbers"]) => {
+                self.with_waba(waba, |s, _| phone_numbers(s.phone_numbers.as_deref()))
+            }
+            ("GET", [_, waba, "subscribed_apps"]) => {
+                self.with_waba(waba, |s, _| subscribed_apps(s.subscribed_apps.as_deref()))
+            }
+            ("GET", [_, id]) if self.wabas.contains_key(*id) => self.waba_node(id),
             ("GET", [_, id]) => self.get(id, query),
             ("POST", [_, id]) => self.edit(id, body),
             _ => Answer::invalid(
@@ -1434,10 +1518,9 @@ impl State {
         Answer::ok(json!({"success": true}))
     }
 
-    fn debug_token(&self, query: &[(String, String)]) -> Answer {
-        let valid = param(query, "input_token") == Some(self.token.as_str());
+    fn default_token_info(&self, valid: bool) -> Value {
         let waba: Vec<&String> = self.wabas.keys().collect();
-        Answer::ok(json!({"data": {
+        json!({
             "app_id": "1234567890123456",
             "type": "SYSTEM_USER",
             "application": "wt fake app",
@@ -1450,7 +1533,29 @@ impl State {
                 {"scope": "whatsapp_business_messaging", "target_ids": waba}
             ],
             "user_id": "100000000000001"
-        }}))
+        })
+    }
+
+    fn debug_token(&self, query: &[(String, String)]) -> Answer {
+        let valid = param(query, "input_token") == Some(self.token.as_str());
+        let data = self
+            .token_info
+            .clone()
+            .unwrap_or_else(|| self.default_token_info(valid));
+        Answer::ok(json!({ "data": data }))
+    }
+
+    /// Meta's OpenAPI example `verified_account` for `GET /{Version}/{WABA-ID}`, with this id.
+    fn waba_node(&self, id: &str) -> Answer {
+        let mut v = self.waba_info.clone().unwrap_or_else(|| {
+            json!({
+                "name": "My Business WhatsApp Account",
+                "account_review_status": "APPROVED",
+                "business_verification_status": "VERIFIED"
+            })
+        });
+        v["id"] = json!(id);
+        Answer::ok(v)
     }
 }
 
@@ -1462,8 +1567,11 @@ fn not_found(id: &str) -> Answer {
     )
 }
 
-/// Meta's OpenAPI example for `GET /{WABA-ID}/phone_numbers`.
-fn phone_numbers() -> Answer {
+/// Meta's OpenAPI example for `GET /{WABA-ID}/phone_numbers`, or the numbers set.
+fn phone_numbers(set: Option<&[Value]>) -> Answer {
+    if let Some(numbers) = set {
+        return Answer::ok(json!({ "data": numbers }));
+    }
     Answer::ok(json!({
         "data": [
             {"id": "1906385232743451", "display_phone_number": "+1 631-555-5555", "verified_name": "Jasper's Market",
@@ -1477,8 +1585,15 @@ fn phone_numbers() -> Answer {
     }))
 }
 
-/// Meta's OpenAPI example for `GET /{WABA-ID}/subscribed_apps`.
-fn subscribed_apps() -> Answer {
+/// Meta's OpenAPI example for `GET /{WABA-ID}/subscribed_apps`, or the apps set.
+fn subscribed_apps(set: Option<&[Value]>) -> Answer {
+    if let Some(apps) = set {
+        let data: Vec<Value> = apps
+            .iter()
+            .map(|a| json!({ "whatsapp_business_api_data": a }))
+            .collect();
+        return Answer::ok(json!({ "data": data }));
+    }
     Answer::ok(json!({
         "data": [
             {"whatsapp_business_api_data": {"id": "1234567890123456", "name": "Business Messaging App",

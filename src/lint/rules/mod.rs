@@ -10,10 +10,15 @@ use crate::lint::diagnostic::Severity;
 
 pub(crate) mod auth;
 pub(crate) mod buttons;
+pub(crate) mod category;
 pub(crate) mod components;
 pub(crate) mod duplicates;
 pub(crate) mod examples;
+pub(crate) mod language;
+pub(crate) mod lexicon;
+pub(crate) mod links;
 pub(crate) mod placeholders;
+pub(crate) mod policy;
 pub(crate) mod structure;
 
 /// The groups of `RULES.md`.
@@ -126,6 +131,10 @@ pub fn all_rules() -> &'static [&'static Rule] {
             auth::RULES,
             examples::RULES,
             duplicates::RULES,
+            links::RULES,
+            policy::RULES,
+            category::RULES,
+            language::RULES,
         ]
         .concat();
         all.sort_by_key(|r| r.code);
