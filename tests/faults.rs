@@ -189,6 +189,18 @@ const OPS: &[Op] = &[
 /// The operations that write: a slow, cut-off or 500 answer may hide a success.
 const WRITES: &[Op] = &[Op::Create, Op::Edit, Op::Delete];
 
+/// For variants of a row that already ran against every operation: one read, one write,
+/// a delete and a wait.
+const SAMPLE: &[Op] = &[Op::PlanList, Op::Create, Op::Delete, Op::StatusWait];
+
+/// Every code is handled alike (`ApiError::is_throttling`): one code runs against every
+/// operation, the others against one read, one write and a wait.
+const THROTTLE_CODES: &[(u32, &[Op])] = &[
+    (80008, OPS),
+    (4, &[Op::PlanList, Op::Create, Op::StatusWait]),
+    (80007, &[Op::SyncList, Op::Delete, Op::StatusWait]),
+];
+
 const WAIT: &[&str] = &["--wait", "--interval", "10ms", "--timeout", "20s"];
 
 /// A project set up for `op`: the account holds a few approved templates (listed one per
@@ -218,13 +230,18 @@ impl Scene {
             Op::Edit | Op::Delete => &["base_one", "a_notice", "b_notice"],
             Op::Status | Op::StatusWait | Op::LintRemote => &["base_one", "a_notice"],
         };
+        // The account as a `wt sync` of the baseline would leave it (checked by
+        // `the_setup_is_what_sync_creates`), stored directly: one run less per row.
+        let status = if op == Op::StatusWait {
+            "PENDING"
+        } else {
+            "APPROVED"
+        };
         for n in baseline {
-            p.template(n, &format!("{n} is ready for you, reference"));
-        }
-        let out = p.run(&["sync"]);
-        assert_eq!(out.code, 0, "setup: {out}");
-        if op != Op::StatusWait {
-            p.fake.review_all();
+            let what = format!("{n} is ready for you, reference");
+            p.template(n, &what);
+            p.fake
+                .insert_template(n, "en_US", "utility", status, components(&what));
         }
         p.fake.set_page_size(1);
         let list = ("GET", "/message_templates".to_string());
@@ -381,6 +398,47 @@ impl Scene {
     }
 }
 
+/// The components `wt sync` sends for `Project::template(_, what)`.
+fn components(what: &str) -> Vec<serde_json::Value> {
+    vec![serde_json::json!({
+        "type": "BODY",
+        "text": format!("Hello {{{{1}}}}, {what} {{{{2}}}}. Thank you for shopping with us."),
+        "example": {"body_text": [["Maria", "#4521"]]},
+    })]
+}
+
+#[test]
+fn the_setup_is_what_sync_creates() {
+    let p = Project::new();
+    let what = "a_notice is ready for you, reference";
+    p.template("a_notice", what);
+    assert_eq!(p.run(&["sync"]).code, 0);
+    let stored = p.fake.templates();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].components, components(what));
+    assert_eq!(
+        (
+            stored[0].category.as_str(),
+            stored[0].parameter_format.as_str()
+        ),
+        ("UTILITY", "POSITIONAL")
+    );
+    for op in OPS {
+        let s = Scene::new(*op);
+        let out = s.p.run(&["plan"]);
+        assert_eq!(out.code, 0, "{op:?}: {out}");
+        let unchanged = match op {
+            Op::Edit => "0 to create, 1 to update, 0 to delete, 2 unchanged",
+            Op::Delete => "0 to create, 0 to update, 0 to delete, 2 unchanged, 1 remote-only",
+            Op::PlanList | Op::SyncList | Op::Create => {
+                "2 to create, 0 to update, 0 to delete, 2 unchanged"
+            }
+            _ => "0 to create, 0 to update, 0 to delete, 2 unchanged",
+        };
+        assert!(out.stdout.contains(unchanged), "{op:?}: {out}");
+    }
+}
+
 /// Longest run of identical consecutive requests (same method, path, query and body):
 /// the attempts of one call.
 fn longest_retry_run(log: &[LoggedRequest]) -> usize {
@@ -472,7 +530,12 @@ impl Row {
 
     /// Runs the row against every operation.
     fn check_all(&self) {
-        for &op in OPS {
+        self.check_ops(OPS);
+    }
+
+    /// Runs the row against `ops`.
+    fn check_ops(&self, ops: &[Op]) {
+        for &op in ops {
             self.check(op);
         }
     }
@@ -637,10 +700,10 @@ fn burst_of_500s_at_the_retry_budget_stops_with_exit_3() {
     // gets through on its second poll).
     Row::new("6 × HTML 500", Fault::Html500, MAX_ATTEMPTS + 2)
         .words(&["HTTP 500", "an HTML page, not JSON", "run again later"])
-        .check_all();
+        .check_ops(SAMPLE);
     Row::new("4 × transient 500", Fault::Transient, MAX_ATTEMPTS)
         .words(&["HTTP 500", "Meta error 2", "run again later"])
-        .check_all();
+        .check_ops(SAMPLE);
 }
 
 #[test]
@@ -652,11 +715,16 @@ fn connection_resets() {
 }
 
 #[test]
-fn answers_slower_than_the_timeout() {
+fn an_answer_slower_than_the_timeout_is_retried() {
     assert!(SLOW > Duration::from_millis(TIMEOUT_MS * 2));
     Row::new("1 × slow", Fault::Slow(SLOW), 1)
         .env(SLOW_ENV)
         .check_all();
+}
+
+/// Split from the row above so the two, which mostly wait, run side by side.
+#[test]
+fn answers_slower_than_the_timeout_every_time() {
     Row::new("4 × slow", Fault::Slow(SLOW), MAX_ATTEMPTS)
         .env(SLOW_ENV)
         .verified(WRITES)
@@ -666,7 +734,7 @@ fn answers_slower_than_the_timeout() {
 
 #[test]
 fn throttling_with_the_usage_header() {
-    for code in [4, 80007, 80008] {
+    for &(code, ops) in THROTTLE_CODES {
         Row::new(
             "3 × throttled, no wait given",
             Fault::Throttle {
@@ -675,7 +743,7 @@ fn throttling_with_the_usage_header() {
             },
             MAX_ATTEMPTS - 1,
         )
-        .check_all();
+        .check_ops(ops);
     }
     Row::new(
         "4 × throttled 80008",
@@ -691,7 +759,7 @@ fn throttling_with_the_usage_header() {
 
 #[test]
 fn throttle_waits_short_and_over_the_cap() {
-    for code in [4, 80007, 80008] {
+    for &(code, ops) in THROTTLE_CODES {
         // Meta asks for one minute: wt waits (WT_SLEEP_CAP_MS makes it instant here), says
         // so, and the retry goes through.
         Row::new(
@@ -703,7 +771,7 @@ fn throttle_waits_short_and_over_the_cap() {
             1,
         )
         .always(&["Meta asked to slow down; waiting 1m before the next call"])
-        .check_all();
+        .check_ops(ops);
         // Meta asks for an hour, more than the 5 minutes wt may wait: it stops at once,
         // without calling again (that would extend the block).
         Row::new(
@@ -716,12 +784,12 @@ fn throttle_waits_short_and_over_the_cap() {
         )
         .not_retried()
         .words(&["Meta asks to wait 1 h", "run again in 60 minutes"])
-        .check_all();
+        .check_ops(ops);
     }
 }
 
 #[test]
-fn html_pages_and_truncated_json() {
+fn html_pages_and_empty_answers() {
     Row::new(
         "1 × HTML 502 from a proxy",
         Fault::Respond {
@@ -730,7 +798,7 @@ fn html_pages_and_truncated_json() {
         },
         1,
     )
-    .check_all();
+    .check_ops(SAMPLE);
     Row::new(
         "HTML 200 from a captive portal",
         Fault::Respond {
@@ -759,6 +827,10 @@ fn html_pages_and_truncated_json() {
     )
     .not_retried()
     .check_all();
+}
+
+#[test]
+fn truncated_json() {
     Row::new("1 × truncated", Fault::Truncated, 1).check_all();
     Row::new("4 × truncated", Fault::Truncated, MAX_ATTEMPTS)
         .verified(WRITES)
