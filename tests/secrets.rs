@@ -228,6 +228,10 @@ impl Suite {
 
 /// The commands that read the account, as `wt ARGS`.
 const REMOTE: &[&[&str]] = &[
+    &["doctor"],
+    &["doctor", "--format", "json"],
+    &["pull", "--dir", "pulled"],
+    &["pull", "--dir", "pulled", "--overwrite", "--format", "json"],
     &["lint", "--remote"],
     &["plan"],
     &["plan", "--format", "json"],
@@ -384,8 +388,14 @@ fn a_refused_token_is_not_echoed() {
             let mut a = if v { vec!["-v"] } else { vec![] };
             a.extend_from_slice(args);
             let out = s.run(&a);
-            assert_eq!(out.code, 3, "{out}");
-            assert!(out.err().contains("refused the access token"), "{out}");
+            if args[0] == "doctor" {
+                // doctor reports the refusal as a failed check.
+                assert_eq!(out.code, 1, "{out}");
+                assert!(out.stdout.contains("Meta refused the token"), "{out}");
+            } else {
+                assert_eq!(out.code, 3, "{out}");
+                assert!(out.err().contains("refused the access token"), "{out}");
+            }
         }
     }
     // The echo was there to be redacted.
@@ -396,7 +406,14 @@ fn a_refused_token_is_not_echoed() {
 #[test]
 fn bad_configuration_shows_no_token() {
     let mut s = Suite::new(TOKEN);
-    let commands: &[&[&str]] = &[&["lint"], &["plan"], &["-v", "sync"], &["status"]];
+    let commands: &[&[&str]] = &[
+        &["lint"],
+        &["plan"],
+        &["-v", "sync"],
+        &["status"],
+        &["doctor"],
+        &["pull", "--dir", "pulled"],
+    ];
     // A token pasted into wt.toml: as an unknown key, quoted or not, in a comment next to
     // an error, or as token_env.
     for text in [
@@ -501,10 +518,22 @@ fn a_token_that_url_encodes_differently_is_caught_in_every_form() {
         Fault::Redirect(format!("http://127.0.0.1:1/{enc}")),
     ];
     for fault in faults {
-        for args in [&["-v", "plan"][..], &["-v", "status"], &["-v", "sync"]] {
+        for args in [
+            &["-v", "plan"][..],
+            &["-v", "status"],
+            &["-v", "sync"],
+            &["-v", "pull", "--dir", "pulled"],
+            // debug_token carries the token in its query string: echoed URLs hold it
+            // percent-encoded.
+            &["-v", "doctor"],
+        ] {
             s.fake.fail_next("", "", fault.clone(), 100);
             let out = s.run(args);
-            assert_eq!(out.code, 3, "{fault:?}: {out}");
+            if args[1] == "doctor" {
+                assert!(out.code == 1 || out.code == 3, "{fault:?}: {out}");
+            } else {
+                assert_eq!(out.code, 3, "{fault:?}: {out}");
+            }
             s.fake.clear_faults();
         }
     }
@@ -788,8 +817,10 @@ fn plain_http_to_a_host_that_is_not_loopback_is_refused_before_any_request() {
     for args in REMOTE {
         let out = s.run_env(args, &[("WT_GRAPH_URL", Some("http://example.invalid"))]);
         assert_eq!(out.code, 2, "{out}");
-        assert!(out.stderr.contains("refusing Graph API URL"), "{out}");
-        assert!(out.stderr.contains("https://"), "{out}");
+        // doctor reports it as a failed check on stdout, the others as an error.
+        let said = format!("{}{}", out.stdout, out.err());
+        assert!(said.contains("refusing Graph API URL"), "{out}");
+        assert!(said.contains("https://"), "{out}");
     }
     assert!(s.fake.requests().is_empty());
     // https:// to the same host is accepted at construction (and never sent here).

@@ -197,7 +197,18 @@ pub fn run(cx: &Context, args: &DoctorArgs) -> Result<ExitStatus, WtError> {
         }
     };
     match &account.waba_id {
-        Some(id) => checks.push(Check::new("waba_id", "WABA id", State::Pass, id.clone())),
+        Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
+            checks.push(Check::new("waba_id", "WABA id", State::Pass, id.clone()));
+        }
+        // Not echoed: a value that is not a numeric id is often something pasted into the
+        // wrong variable, such as the token.
+        Some(_) => {
+            missing_config = true;
+            checks.push(
+                Check::new("waba_id", "WABA id", State::Fail, "the configured WABA id is not a numeric id (its value is not shown)")
+                    .fix("set WA_WABA_ID, or `waba_id` under [account] in wt.toml, to the digits Meta Business Suite → WhatsApp accounts shows; if the token was pasted there, move it to the token variable"),
+            );
+        }
         None => {
             missing_config = true;
             checks.push(
@@ -892,7 +903,13 @@ pub fn version_check(version: &str, served: Option<&str>, now: i64) -> Check {
             ID,
             TITLE,
             State::Fail,
-            format!("`{version}` is not a Graph API version like `v{newest}.0`"),
+            // A short value is shown; a long one may be something pasted into the wrong
+            // variable, such as the token.
+            if version.len() <= 16 && version.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
+                format!("`{version}` is not a Graph API version like `v{newest}.0`")
+            } else {
+                format!("the configured value (not shown) is not a Graph API version like `v{newest}.0`")
+            },
         )
         .fix(set_fix);
     };
