@@ -143,18 +143,14 @@ fn run() -> Result<(), String> {
     let pairs: usize = result.iter().map(|(p, _)| p.len()).sum();
     let stats = result
         .iter()
-        .fold(JoinStats::default(), |a, (_, s)| JoinStats {
-            length_ok: a.length_ok + s.length_ok,
-            chars_ok: a.chars_ok + s.chars_ok,
-            bigrams_ok: a.bigrams_ok + s.bigrams_ok,
-        });
+        .fold(JoinStats::default(), |a, (_, s)| a.merge(s));
     let all_pairs: u64 = groups
         .iter()
         .map(|g| (g.texts.len() as u64) * (g.texts.len() as u64).saturating_sub(1) / 2)
         .sum();
     println!(
         "pairs={pairs} pass_ms={:.1} first_pass_ms={:.1} templates={templates} groups={} load_ms={:.1} normalize_ms={:.1} \
-         all_pairs={all_pairs} length_ok={} chars_ok={} bigrams_ok={}",
+         all_pairs={all_pairs} length_ok={} chars_ok={} bigrams_ok={} positional_ok={}",
         ms(best),
         ms(first),
         groups.len(),
@@ -162,7 +158,8 @@ fn run() -> Result<(), String> {
         ms(norm),
         stats.length_ok,
         stats.chars_ok,
-        stats.bigrams_ok
+        stats.bigrams_ok,
+        stats.positional_ok
     );
 
     if args.queries > 0 {

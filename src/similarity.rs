@@ -17,6 +17,7 @@ mod group;
 mod join;
 mod myers;
 mod normalize;
+mod positional;
 mod threshold;
 
 #[cfg(test)]
@@ -36,20 +37,24 @@ pub struct SimilarPair {
 
 /// How many candidate pairs each stage of [`similar_pairs`] let through, for benchmarks and
 /// tuning. `length_ok` pairs were within reach by length, `chars_ok` of those passed the
-/// character-count bound, `bigrams_ok` the bigram-count bound; those were verified.
+/// character-count bound, `bigrams_ok` the bigram-count bound, `positional_ok` the positional
+/// gram count; those were verified.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct JoinStats {
     pub length_ok: u64,
     pub chars_ok: u64,
     pub bigrams_ok: u64,
+    pub positional_ok: u64,
 }
 
 impl JoinStats {
-    fn merge(self, other: &Self) -> Self {
+    /// Sums two counts (e.g. of two groups).
+    pub fn merge(self, other: &Self) -> Self {
         Self {
             length_ok: self.length_ok + other.length_ok,
             chars_ok: self.chars_ok + other.chars_ok,
             bigrams_ok: self.bigrams_ok + other.bigrams_ok,
+            positional_ok: self.positional_ok + other.positional_ok,
         }
     }
 }

@@ -335,10 +335,9 @@ fn permutation_corpus(count: usize, seed: u64) -> Vec<String> {
 
 #[test]
 fn adversarial_permutation_corpus_matches_reference() {
-    let texts = permutation_corpus(60, 42);
+    let texts = permutation_corpus(40, 42);
     assert_same(&texts, 0.90);
-    assert_same(&texts, 0.80);
-    // Lower the threshold until permutations (swapped neighbours) start to qualify.
+    // Low enough for permutations (swapped neighbours) to start qualifying.
     assert_same(&texts, 0.70);
 }
 
@@ -407,5 +406,101 @@ proptest! {
         let a: String = a.into_iter().collect();
         let b = mutate(&a, edits, seed, ALPHABET);
         check_verifier(&a, &b);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// the positional gram filter on its own
+// ---------------------------------------------------------------------------------------
+
+/// Runs the positional filter like the join does, on chars mapped to code points.
+fn positional_may_match(r: &str, s: &str, k: usize) -> bool {
+    use super::positional::{gram_hashes, PositionIndex};
+    let ids = |t: &str| {
+        t.chars()
+            .map(|c| c as u32 % (1 << 20))
+            .collect::<Vec<u32>>()
+    };
+    let (mut hr, mut hs) = (Vec::new(), Vec::new());
+    gram_hashes(&ids(r), &mut hr);
+    gram_hashes(&ids(s), &mut hs);
+    let mut index = PositionIndex::new();
+    index.build(&hr);
+    index.may_match(&hs, k)
+}
+
+/// The filter may only say "no" when the distance really exceeds k.
+fn check_positional_sound(a: &str, b: &str) {
+    let d = strsim::levenshtein(a, b);
+    let diff = a.chars().count().abs_diff(b.chars().count());
+    for k in [d, d + 1, d + 5, 64, 65, 200] {
+        if k >= diff {
+            assert!(
+                positional_may_match(a, b, k),
+                "pruned a pair within k\na {a:?}\nb {b:?}\nk {k} d {d}"
+            );
+            assert!(
+                positional_may_match(b, a, k),
+                "pruned a pair within k (swapped)\na {a:?}\nb {b:?}\nk {k} d {d}"
+            );
+        }
+    }
+}
+
+#[test]
+fn positional_filter_prunes_permutations_and_keeps_near_copies() {
+    let texts = permutation_corpus(40, 9);
+    let k = texts[0].chars().count() / 10;
+    let mut pruned = 0;
+    for (i, a) in texts.iter().enumerate() {
+        for b in &texts[i + 1..] {
+            if !positional_may_match(a, b, k) {
+                assert!(strsim::levenshtein(a, b) > k);
+                pruned += 1;
+            }
+        }
+    }
+    // Most permutation pairs are far apart, and the filter must see it.
+    assert!(pruned > 40 * 39 / 2 / 2, "pruned only {pruned}");
+    check_positional_sound(&texts[0], &mutate(&texts[0], 20, 1, ALPHABET));
+    // Shifts at both ends of the band, and texts shorter than a gram.
+    check_positional_sound("abcdefghij", "xxxxxabcdefghij");
+    check_positional_sound("abcdefghijxxxxx", "abcdefghij");
+    check_positional_sound("ab", "abc");
+    check_positional_sound("", "abc");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn positional_filter_never_prunes_a_pair_within_k(
+        a in prop::collection::vec(prop::sample::select(ALPHABET), 0..=700),
+        edits in 0usize..=80,
+        seed in any::<u64>(),
+    ) {
+        let a: String = a.into_iter().collect();
+        let b = mutate(&a, edits, seed, ALPHABET);
+        check_positional_sound(&a, &b);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    /// Large families of near copies, so that probes have more candidates than the join
+    /// verifies before it switches the positional filter on.
+    #[test]
+    fn join_equals_reference_with_many_candidates_per_probe(
+        base in prop::collection::vec(prop::sample::select(ALPHABET), 20..=200),
+        variants in prop::collection::vec((0usize..=25, any::<u64>()), 10..=16),
+        t in threshold_strategy(),
+    ) {
+        let b: String = base.into_iter().collect();
+        let mut texts = vec![b.clone()];
+        for (e, seed) in variants {
+            texts.push(mutate(&b, e * b.chars().count() / 150, seed, ALPHABET));
+        }
+        assert_same(&texts, t);
     }
 }
