@@ -31,10 +31,9 @@ pub(crate) fn run(
     let kmax: Vec<usize> = (0..=max_len)
         .map(|l| th.max_distance(l).unwrap_or(0))
         .collect();
+    let k_at: Vec<usize> = (0..n).map(|r| kmax[g.text_len(r)]).collect();
     // key(rank) = len - K(len), non-decreasing in rank (K(L + 1) <= K(L) + 1).
-    let key: Vec<usize> = (0..n)
-        .map(|r| g.text_len(r) - kmax[g.text_len(r)])
-        .collect();
+    let key: Vec<usize> = (0..n).map(|r| g.text_len(r) - k_at[r]).collect();
     // end[r]: first rank after r whose text is too long to be within reach of r.
     let end: Vec<usize> = (0..n)
         .map(|r| key.partition_point(|&x| x <= g.text_len(r)).max(r + 1))
@@ -42,7 +41,7 @@ pub(crate) fn run(
 
     let query_rank: Option<Vec<bool>> = is_query.map(|q| g.order.iter().map(|&i| q[i]).collect());
 
-    let ctx = Ctx { g: &g, kmax: &kmax };
+    let ctx = Ctx { g: &g, k_at: &k_at };
     let probes: Vec<usize> = match &query_rank {
         None => (0..n).collect(),
         Some(q) => (0..n).filter(|&r| q[r]).collect(),
@@ -78,24 +77,16 @@ pub(crate) fn run(
     (pairs, stats)
 }
 
-/// Candidates of one probe that are verified directly before the positional filter kicks in.
-/// Indexing the probe's grams costs about as much as one or two verifications, and most
-/// probes of a real corpus have only a handful of candidates left after the count filters;
-/// a probe with many (every probe of a permutation corpus) gets its index and has each
-/// further candidate checked in a fraction of a verification, pruning ~97-99% of them.
-const INDEX_AFTER: usize = 8;
-
 /// Per-thread buffers, reused from probe to probe.
 struct Scratch {
     ver: Verifier,
     pos: PositionIndex,
-    /// The probe being served (a query probe is served by two calls), whether `ver` and
-    /// `pos` hold it yet (both are built lazily), and how many of its candidates passed the
-    /// count filters so far.
+    /// The probe being served (a query probe is served by two calls), and whether `ver` and
+    /// `pos` hold it yet: both are built at its first candidate that needs them, since most
+    /// probes of a real corpus have no candidate left after the count filters.
     probe: Option<usize>,
     ver_ready: bool,
     pos_ready: bool,
-    survivors: usize,
 }
 
 impl Scratch {
@@ -106,14 +97,14 @@ impl Scratch {
             probe: None,
             ver_ready: false,
             pos_ready: false,
-            survivors: 0,
         }
     }
 }
 
 struct Ctx<'a> {
     g: &'a Group,
-    kmax: &'a [usize],
+    /// `k_at[rank]`: the largest distance allowed for a pair whose longer text is at `rank`.
+    k_at: &'a [usize],
 }
 
 impl Ctx<'_> {
@@ -130,41 +121,37 @@ impl Ctx<'_> {
     ) {
         let g = self.g;
         let pattern = g.text(r);
-        let (hc, hb) = (&g.chars[r], &g.bigrams[r]);
         if scratch.probe != Some(r) {
             scratch.probe = Some(r);
             scratch.ver_ready = false;
             scratch.pos_ready = false;
-            scratch.survivors = 0;
         }
+        let (mut length_ok, mut chars_ok) = (0, 0);
         for s in partners {
             if skip_queries.is_some_and(|q| q[s]) {
                 continue;
             }
-            let l = g.text_len(r).max(g.text_len(s));
-            let k = self.kmax[l];
-            // Ranks outside [r's window] only reach here in the query mode's backward scan.
-            if g.text_len(r).abs_diff(g.text_len(s)) > k {
+            // Ranks are in length order, so the later rank holds the longer text and sets k.
+            let k = self.k_at[r.max(s)];
+            debug_assert!(
+                g.text_len(r).abs_diff(g.text_len(s)) <= k,
+                "partners are within reach"
+            );
+            length_ok += 1;
+            if char_lower_bound(g, r, s) as usize > k {
                 continue;
             }
-            st.length_ok += 1;
-            if char_lower_bound(hc, &g.chars[s]) as usize > k {
-                continue;
-            }
-            st.chars_ok += 1;
-            if bigram_lower_bound(hb, &g.bigrams[s]) as usize > k {
+            chars_ok += 1;
+            if bigram_lower_bound(g, r, s) as usize > k {
                 continue;
             }
             st.bigrams_ok += 1;
-            scratch.survivors += 1;
-            if scratch.survivors > INDEX_AFTER {
-                if !scratch.pos_ready {
-                    scratch.pos.build(g.grams(r));
-                    scratch.pos_ready = true;
-                }
-                if !scratch.pos.may_match(g.grams(s), k) {
-                    continue;
-                }
+            if !scratch.pos_ready {
+                scratch.pos.build(g.grams(r));
+                scratch.pos_ready = true;
+            }
+            if !scratch.pos.may_match(g.grams(s), k) {
+                continue;
             }
             st.positional_ok += 1;
             if !scratch.ver_ready {
@@ -173,6 +160,7 @@ impl Ctx<'_> {
             }
             if let Some(d) = scratch.ver.distance_within(pattern, g.text(s), k) {
                 let (a, b) = (g.order[r], g.order[s]);
+                let l = g.text_len(r).max(g.text_len(s));
                 out.push(SimilarPair {
                     a: a.min(b),
                     b: a.max(b),
@@ -181,5 +169,7 @@ impl Ctx<'_> {
                 });
             }
         }
+        st.length_ok += length_ok;
+        st.chars_ok += chars_ok;
     }
 }

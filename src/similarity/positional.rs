@@ -13,7 +13,7 @@
 //! Gravano et al. 2001). Measured on the permutation corpus (benches/gen_adversarial.py):
 //! about 0.3% of pairs survive with Q = 3, against 52% for PassJoin's k + 1 segments.
 //!
-//! Every text's Q-gram hashes are computed once, one per position. For a probe with many
+//! Every text's Q-gram hashes are computed once, one per position. For a probe with
 //! candidates, an index maps each gram (hash folded to 12 bits) to a bitset of the positions
 //! where it starts, so testing one gram of `s` is a table read and a masked two-word read,
 //! without branches on the data. A hash collision can only make a gram look present, which

@@ -488,8 +488,8 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
-    /// Large families of near copies, so that probes have more candidates than the join
-    /// verifies before it switches the positional filter on.
+    /// Large families of near copies: many candidates per probe survive the count filters
+    /// and meet the positional filter and the verifier, in the same scratch buffers.
     #[test]
     fn join_equals_reference_with_many_candidates_per_probe(
         base in prop::collection::vec(prop::sample::select(ALPHABET), 20..=200),
