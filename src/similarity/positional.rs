@@ -45,8 +45,12 @@ pub(crate) struct PositionIndex {
     used: Vec<u16>,
     /// Bitsets of `words` words, the first one all zero: bit q set when a gram with the
     /// entry's hash starts at q. Each has a spare zero word at the end, so a 64-bit window
-    /// starting at a position < len can always read two words.
+    /// starting at a position < len can always read two words. The buffer only grows and is
+    /// all zero between probes: a probe clears just the words it set (`dirty`), one per
+    /// position, instead of zeroing `distinct grams x words` (which cost more than the whole
+    /// filter on a real corpus).
     bits: Vec<u64>,
+    dirty: Vec<u32>,
     words: usize,
     /// Number of chars of the probe.
     len: usize,
@@ -58,6 +62,7 @@ impl PositionIndex {
             table: Box::new([0; TABLE_SIZE]),
             used: Vec::new(),
             bits: Vec::new(),
+            dirty: Vec::new(),
             words: 0,
             len: 0,
         }
@@ -69,22 +74,27 @@ impl PositionIndex {
             self.table[usize::from(f)] = 0;
         }
         self.used.clear();
+        for &w in &self.dirty {
+            self.bits[w as usize] = 0;
+        }
+        self.dirty.clear();
         self.len = hashes.len();
         self.words = hashes.len() / 64 + 2;
         let starts = &hashes[..hashes.len().saturating_sub(Q - 1)];
-        // Number the distinct entries first, so the bitsets are allocated (and zeroed) at once.
-        for &h in starts {
+        // Room for the zero bitset plus one per distinct entry (at most one per position).
+        let rows = starts.len().min(TABLE_SIZE) + 1;
+        if self.bits.len() < rows * self.words {
+            self.bits.resize(rows * self.words, 0);
+        }
+        for (q, &h) in starts.iter().enumerate() {
             let h = usize::from(h) & (TABLE_SIZE - 1);
             if self.table[h] == 0 {
                 self.used.push(h as u16);
                 self.table[h] = (self.used.len() * self.words) as u32;
             }
-        }
-        self.bits.clear();
-        self.bits.resize((self.used.len() + 1) * self.words, 0);
-        for (q, &h) in starts.iter().enumerate() {
-            let row = self.table[usize::from(h) & (TABLE_SIZE - 1)] as usize;
-            self.bits[row + q / 64] |= 1 << (q % 64);
+            let w = self.table[h] as usize + q / 64;
+            self.bits[w] |= 1 << (q % 64);
+            self.dirty.push(w as u32);
         }
     }
 

@@ -60,6 +60,26 @@ fn normalize_collapses_python_whitespace_runs_and_strips() {
     );
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// The one-pass normalisation equals the anchor's three steps done one after the other.
+    #[test]
+    fn normalize_in_one_pass_equals_the_three_steps(
+        parts in prop::collection::vec(prop::sample::select(vec![
+            "{{", "}}", "{", "}", "{{1}}", "{{ 2 }}", "{{first_name}}", "{{}}", " ", "  ", "\t", "\n",
+            "\r\n", "\u{a0}", "\u{2003}", "\u{1c}", "\u{85}", "\u{200b}", "a", "B", "ÉTÉ", "ß", "İ",
+            "Σ", "ΑΣ", "ς", "中文", "😀", "Hello", "WORLD", "x{y}z", "\u{FFFC}", ".", "'",
+        ]), 0..24),
+    ) {
+        let text: String = parts.concat();
+        prop_assert_eq!(normalize(&text), super::normalize::normalize_in_steps(&text), "{:?}", text);
+        // Without 'Σ' the one-pass path runs (with it, both paths are the same code).
+        let no_sigma = text.replace('Σ', "S");
+        prop_assert_eq!(normalize(&no_sigma), super::normalize::normalize_in_steps(&no_sigma), "{:?}", no_sigma);
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // the threshold edge
 // ---------------------------------------------------------------------------------------
