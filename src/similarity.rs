@@ -8,10 +8,20 @@
 //! calls [`similar_pairs`] once per group.
 //!
 //! [`similar_pairs`] returns exactly what the all-pairs definition returns
-//! ([`similar_pairs_reference`]), in a fraction of the time: length-sorted windows, two
-//! count filters that are proven lower bounds on the distance, and a banded bit-parallel
-//! verifier that stops as soon as the distance provably exceeds the limit. See `join.rs`,
-//! `group.rs` and `myers.rs` for the filters and why each is exact.
+//! ([`similar_pairs_reference`]), in a fraction of the time. Every filter is a proven lower
+//! bound on the distance, so none can drop a qualifying pair:
+//!
+//! 1. length: texts sorted by length, each compared only with the run of texts within reach
+//!    (`join.rs`);
+//! 2. character counts and hashed bigram counts, one cache line each per text (`group.rs`);
+//! 3. positional 3-gram count, PassJoin's partition argument with |s|/3 segments, the filter
+//!    that still works when every text is a permutation of the same sentences
+//!    (`positional.rs`);
+//! 4. verification: bit-parallel Levenshtein (Myers/Hyyrö) in Ukkonen's band, stopping as
+//!    soon as the distance provably exceeds the limit (`myers.rs`).
+//!
+//! Probes run in parallel (rayon). `benches/README.md` has the measurements against the
+//! rapidfuzz anchor.
 
 mod group;
 mod join;

@@ -1,84 +1,12 @@
-//! Tests of the near-duplicate finder: normalisation, the threshold edge, the verifier
-//! against `strsim`, and the whole join against the all-pairs reference.
+//! Tests of the near-duplicate finder: the threshold edge, the verifier against `strsim`,
+//! the positional filter's soundness, and the whole join against the all-pairs reference.
+//! (Normalisation is tested in `normalize.rs`.)
 
 use super::myers::Verifier;
 use super::*;
 use proptest::prelude::*;
 
-// ---------------------------------------------------------------------------------------
-// normalisation
-// ---------------------------------------------------------------------------------------
-
 const T: char = PLACEHOLDER_TOKEN;
-
-#[test]
-fn normalize_replaces_every_placeholder_style_with_one_token() {
-    assert_eq!(
-        normalize("Hi {{1}}, order {{ 2 }} for {{first_name}}."),
-        format!("hi {T}, order {T} for {T}.")
-    );
-    assert_eq!(normalize("{{}} and {{a b}}"), format!("{T} and {T}"));
-    // Placeholder content may span lines, like `[^{}]` in the anchor's regex.
-    assert_eq!(normalize("a {{x\ny}} b"), format!("a {T} b"));
-}
-
-#[test]
-fn normalize_matches_the_regex_on_broken_braces() {
-    // `\{\{[^{}]*\}\}`, leftmost and non-overlapping, as Python's re.sub scans.
-    assert_eq!(normalize("{{{1}}}"), format!("{{{T}}}"));
-    assert_eq!(normalize("{{1}"), "{{1}");
-    assert_eq!(normalize("{1}}"), "{1}}");
-    assert_eq!(normalize("{{1}}}}"), format!("{T}}}}}"));
-    assert_eq!(normalize("{{a{{b}}"), format!("{{{{a{T}"));
-    assert_eq!(normalize("{{1}}{{2}}"), format!("{T}{T}"));
-    assert_eq!(normalize("x{{"), "x{{");
-}
-
-#[test]
-fn normalize_lowercases_with_full_unicode_rules() {
-    assert_eq!(normalize("HELLO Wörld ÉTÉ"), "hello wörld été");
-    // Python: 'İ'.lower() == 'i̇' (two code points), and final sigma.
-    assert_eq!(normalize("İSTANBUL"), "i\u{307}stanbul");
-    assert_eq!(normalize("ΟΔΟΣ ΟΔΟΣ."), "οδος οδος.");
-    // The token is never touched by lower-casing.
-    assert_eq!(normalize("{{NAME}}"), T.to_string());
-}
-
-#[test]
-fn normalize_collapses_python_whitespace_runs_and_strips() {
-    assert_eq!(normalize("  a \t\n b\r\n\nc  "), "a b c");
-    assert_eq!(normalize("a\u{a0}\u{2003}b\u{3000}c"), "a b c");
-    // Python's \s also matches the information separators U+001C..U+001F.
-    assert_eq!(normalize("a\u{1c}\u{1f}b"), "a b");
-    // U+200B is not whitespace in Python or Rust.
-    assert_eq!(normalize("a\u{200b}b"), "a\u{200b}b");
-    assert_eq!(normalize(" \t\n "), "");
-    assert_eq!(normalize(""), "");
-    assert_eq!(
-        normalize("Hi {{1}} ,\n\n  thanks"),
-        format!("hi {T} , thanks")
-    );
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
-
-    /// The one-pass normalisation equals the anchor's three steps done one after the other.
-    #[test]
-    fn normalize_in_one_pass_equals_the_three_steps(
-        parts in prop::collection::vec(prop::sample::select(vec![
-            "{{", "}}", "{", "}", "{{1}}", "{{ 2 }}", "{{first_name}}", "{{}}", " ", "  ", "\t", "\n",
-            "\r\n", "\u{a0}", "\u{2003}", "\u{1c}", "\u{85}", "\u{200b}", "a", "B", "ÉTÉ", "ß", "İ",
-            "Σ", "ΑΣ", "ς", "中文", "😀", "Hello", "WORLD", "x{y}z", "\u{FFFC}", ".", "'",
-        ]), 0..24),
-    ) {
-        let text: String = parts.concat();
-        prop_assert_eq!(normalize(&text), super::normalize::normalize_in_steps(&text), "{:?}", text);
-        // Without 'Σ' the one-pass path runs (with it, both paths are the same code).
-        let no_sigma = text.replace('Σ', "S");
-        prop_assert_eq!(normalize(&no_sigma), super::normalize::normalize_in_steps(&no_sigma), "{:?}", no_sigma);
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // the threshold edge
