@@ -24,6 +24,53 @@ pub(crate) fn run(
     if texts.len() < 2 || th.rejects_all() {
         return (Vec::new(), JoinStats::default());
     }
+    let Some(is_query) = is_query else {
+        return run_group(texts, None, th);
+    };
+    // Preparing a group (symbols, histograms, grams) costs about as much per text as the
+    // whole search of a few queries, so only the texts within reach of a query by length
+    // are prepared: a handful of changed files then costs a fraction of the full pass.
+    let lens: Vec<usize> = texts.par_iter().map(|t| t.chars().count()).collect();
+    let reach = |l: usize| th.max_distance(l).unwrap_or(0);
+    let mut query_lens: Vec<usize> = (0..texts.len())
+        .filter(|&i| is_query[i])
+        .map(|i| lens[i])
+        .collect();
+    query_lens.sort_unstable();
+    let within_reach = |l: usize| {
+        // A shorter (or equal) query needs l - len_q <= K(l) ...
+        let first_short = query_lens.partition_point(|&q| q < l - reach(l));
+        let short = query_lens.get(first_short).is_some_and(|&q| q <= l);
+        // ... a longer one len_q - l <= K(len_q); len - K(len) grows with len, so the
+        // shortest query at least as long as l is the one to check.
+        let first_long = query_lens.partition_point(|&q| q < l);
+        let long = query_lens
+            .get(first_long)
+            .is_some_and(|&q| q - reach(q) <= l);
+        short || long
+    };
+    let keep: Vec<usize> = (0..texts.len())
+        .filter(|&i| is_query[i] || within_reach(lens[i]))
+        .collect();
+    let sub: Vec<&str> = keep.iter().map(|&i| texts[i]).collect();
+    let sub_query: Vec<bool> = keep.iter().map(|&i| is_query[i]).collect();
+    let (mut pairs, stats) = run_group(&sub, Some(&sub_query), th);
+    // `keep` is increasing, so mapping back keeps a < b and the (a, b) order.
+    for p in &mut pairs {
+        (p.a, p.b) = (keep[p.a], keep[p.b]);
+    }
+    (pairs, stats)
+}
+
+/// The join over one prepared group; `is_query` restricts it to pairs with a query.
+fn run_group(
+    texts: &[&str],
+    is_query: Option<&[bool]>,
+    th: Threshold,
+) -> (Vec<SimilarPair>, JoinStats) {
+    if texts.len() < 2 {
+        return (Vec::new(), JoinStats::default());
+    }
     let g = Group::build(texts);
     let n = g.len();
     let max_len = g.text_len(n - 1);

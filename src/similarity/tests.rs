@@ -253,6 +253,46 @@ fn assert_same(texts: &[String], t: f64) {
     }
 }
 
+#[test]
+fn involving_prepares_only_texts_within_reach_and_misses_nothing() {
+    // Texts at very different lengths, so a query skips most of them, and two at the exact
+    // edge of reach of the base (len 100): 110 - 100 <= K(110) = 11 and 111 - 100 = K(111).
+    let base = pseudo(100, 3, &['a', 'b', 'c', ' ']);
+    let mut texts: Vec<String> = vec![
+        pseudo(10, 1, &['a', 'b']),
+        pseudo(1000, 2, &['a', 'b', 'c']),
+    ];
+    for seed in 0..6 {
+        texts.push(mutate(
+            &base,
+            seed as usize * 2,
+            seed,
+            &['a', 'b', 'c', ' '],
+        ));
+    }
+    texts.push(format!("{base}{}", "a".repeat(10)));
+    texts.push(format!("{base}{}", "a".repeat(11)));
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let all = similar_pairs_reference(&refs, 0.9);
+    for q in 0..texts.len() {
+        let is_query: Vec<bool> = (0..texts.len()).map(|i| i == q).collect();
+        let want: Vec<SimilarPair> = all
+            .iter()
+            .filter(|p| p.a == q || p.b == q)
+            .cloned()
+            .collect();
+        assert_eq!(
+            similar_pairs_involving(&refs, &is_query, 0.9),
+            want,
+            "query {q}"
+        );
+    }
+    assert!(
+        all.iter().any(|p| p.b == 8 || p.a == 8),
+        "the len-110 text pairs with the base"
+    );
+}
+
 /// Every body a permutation of the same sentences: equal lengths, equal character counts.
 fn permutation_corpus(count: usize, seed: u64) -> Vec<String> {
     let sentences = [
