@@ -356,7 +356,7 @@ fn threshold_strategy() -> impl Strategy<Value = f64> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 160, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn join_equals_reference_on_short_texts(texts in corpus_strategy(40, 6), t in threshold_strategy()) {
@@ -459,7 +459,7 @@ fn positional_filter_prunes_permutations_and_keeps_near_copies() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn positional_filter_never_prunes_a_pair_within_k(
