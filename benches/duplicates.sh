@@ -71,11 +71,11 @@ for c in "${corpora[@]}"; do
     name="$(basename "$c" .jsonl)"
     echo "== $name"
     # Anchor: whole process under GNU time (wall seconds, max RSS in KiB).
-    a_out="$("$TIME" -f 'TIME wall=%e rss=%M' -o "$tmp/$name.anchor.time" \
+    a_out="$("$TIME" -f 'TIME wall=%e rss=%M user=%U sys=%S' -o "$tmp/$name.anchor.time" \
         "$py" "$corpus_dir/rapidfuzz_anchor.py" "$c" --threshold "$threshold" --out "$tmp/$name.anchor.tsv")"
     a_time="$(cat "$tmp/$name.anchor.time")"
     # wt: one cold pass in a fresh process (whole process timed), then best of N.
-    w_out="$("$TIME" -f 'TIME wall=%e rss=%M' -o "$tmp/$name.wt.time" \
+    w_out="$("$TIME" -f 'TIME wall=%e rss=%M user=%U sys=%S' -o "$tmp/$name.wt.time" \
         "$bin" "$c" --threshold "$threshold" --out "$tmp/$name.wt.tsv" --repeat 1)"
     w_time="$(cat "$tmp/$name.wt.time")"
     w_best="$("$bin" "$c" --threshold "$threshold" --repeat "$repeat")"
@@ -89,22 +89,26 @@ for c in "${corpora[@]}"; do
     fi
     templates="$(field templates "$w_out")"
     rows+=("$name $templates $(field pairs "$a_out") $(field pairs "$w_out") $(field compare_s "$a_out") \
-$(field wall "$a_time") $(field rss "$a_time") $(field first_pass_ms "$w_out") $(field pass_ms "$w_best") \
-$(field wall "$w_time") $(field rss "$w_time")")
+$(field wall "$a_time") $(field user "$a_time") $(field sys "$a_time") $(field rss "$a_time") \
+$(field first_pass_ms "$w_out") $(field pass_ms "$w_best") \
+$(field wall "$w_time") $(field user "$w_time") $(field sys "$w_time") $(field rss "$w_time")")
 done
 
 echo
-echo "threshold $threshold; rapidfuzz $rf_version; $(nproc) cores; $(date -u +%Y-%m-%d)"
+echo "threshold $threshold; rapidfuzz $rf_version; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)"
 printf '%s\n' "${rows[@]}" | python3 -c '
 import sys
-head = ["corpus", "templates", "pairs rf", "pairs wt", "rf compare s", "rf process s", "rf RSS MB",
-        "wt pass ms", "wt best ms", "wt process s", "wt RSS MB", "rf process / wt pass", "process / process"]
+head = ["corpus", "templates", "pairs rf", "pairs wt", "rf compare s", "rf process s", "rf CPU s", "rf RSS MB",
+        "wt pass ms", "wt best ms", "wt process s", "wt CPU s", "wt RSS MB",
+        "rf process / wt pass", "process / process", "CPU / CPU"]
 print("| " + " | ".join(head) + " |")
 print("|" + "---|" * len(head))
 for line in sys.stdin:
-    n, t, pr, pw, cs, aw, ar, wf, wb, ww, wr = line.split()
-    print("| " + " | ".join([n, t, pr, pw, cs, aw, "%.0f" % (int(ar) / 1024), wf, wb, ww, "%.0f" % (int(wr) / 1024),
-          "%.0fx" % (float(aw) * 1000 / float(wf)), "%.1fx" % (float(aw) / float(ww))]) + " |")
+    n, t, pr, pw, cs, aw, au, asy, ar, wf, wb, ww, wu, wsy, wr = line.split()
+    acpu, wcpu = float(au) + float(asy), float(wu) + float(wsy)
+    print("| " + " | ".join([n, t, pr, pw, cs, aw, "%.2f" % acpu, "%.0f" % (int(ar) / 1024), wf, wb, ww,
+          "%.2f" % wcpu, "%.0f" % (int(wr) / 1024), "%.0fx" % (float(aw) * 1000 / float(wf)),
+          "%.1fx" % (float(aw) / float(ww)), "%.1fx" % (acpu / max(wcpu, 0.01))]) + " |")
 '
 if [ "$failed" != 0 ]; then
     echo "FAIL: the Rust pass and the anchor disagree (see above)" >&2
