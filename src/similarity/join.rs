@@ -31,6 +31,7 @@ pub(crate) fn run(
     // whole search of a few queries, so only the texts within reach of a query by length
     // are prepared: a handful of changed files then costs a fraction of the full pass.
     let lens: Vec<usize> = texts.par_iter().map(|t| t.chars().count()).collect();
+    // `rejects_all` is false, so every length has a largest allowed distance.
     let reach = |l: usize| th.max_distance(l).unwrap_or(0);
     let mut query_lens: Vec<usize> = (0..texts.len())
         .filter(|&i| is_query[i])
@@ -124,6 +125,11 @@ fn run_group(
     (pairs, stats)
 }
 
+/// Probes longer than this skip the positional filter (it is optional: the verifier decides).
+/// Its index takes about `len^2 / 64` words, which is nothing for a template body (at most
+/// 1,024 chars) but would be hundreds of MiB per thread for a text of 100,000 chars.
+const POSITIONAL_MAX_LEN: usize = 8192;
+
 /// Per-thread buffers, reused from probe to probe.
 struct Scratch {
     ver: Verifier,
@@ -193,12 +199,14 @@ impl Ctx<'_> {
                 continue;
             }
             st.bigrams_ok += 1;
-            if !scratch.pos_ready {
-                scratch.pos.build(g.grams(r));
-                scratch.pos_ready = true;
-            }
-            if !scratch.pos.may_match(g.grams(s), k) {
-                continue;
+            if g.text_len(r) <= POSITIONAL_MAX_LEN {
+                if !scratch.pos_ready {
+                    scratch.pos.build(g.grams(r));
+                    scratch.pos_ready = true;
+                }
+                if !scratch.pos.may_match(g.grams(s), k) {
+                    continue;
+                }
             }
             st.positional_ok += 1;
             if !scratch.ver_ready {

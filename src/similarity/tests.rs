@@ -293,6 +293,28 @@ fn involving_prepares_only_texts_within_reach_and_misses_nothing() {
     );
 }
 
+#[test]
+fn texts_longer_than_any_template_still_work() {
+    // Past the positional filter's size limit, with a band far wider than 64 rows.
+    let a = pseudo(9000, 21, &['a', 'b', 'c', 'd', ' ']);
+    let mut b: Vec<char> = a.chars().collect();
+    for i in [0, 4500, 8999] {
+        b[i] = 'z';
+    }
+    let b: String = b.into_iter().collect();
+    let c = pseudo(9000, 22, &['a', 'b', 'c', 'd', ' ']);
+    let pairs = similar_pairs(&[&a, &b, &c], 0.9);
+    assert_eq!(
+        pairs,
+        vec![SimilarPair {
+            a: 0,
+            b: 1,
+            distance: 3,
+            similarity: 1.0 - 3.0 / 9000.0
+        }]
+    );
+}
+
 /// Every body a permutation of the same sentences: equal lengths, equal character counts.
 fn permutation_corpus(count: usize, seed: u64) -> Vec<String> {
     let sentences = [
