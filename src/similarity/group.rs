@@ -1,5 +1,5 @@
 //! One comparison group prepared for the join: texts as dense symbol ids, sorted by length,
-//! with the two histogram summaries the count filters compare.
+//! with the summaries the filters compare: character and bigram histograms and 3-gram hashes.
 
 use super::positional::gram_hashes;
 use rayon::prelude::*;
