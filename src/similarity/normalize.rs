@@ -148,11 +148,7 @@ fn collapse_whitespace(text: &str) -> String {
         if is_python_space(c) {
             pending_space = true;
         } else {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.push(c);
+            push_kept(&mut out, &mut pending_space, c);
         }
     }
     out
