@@ -34,7 +34,8 @@ best() {
     local best_wall=999999 best_rss=0
     for _ in $(seq "$repeat"); do
         "$TIME" -f '%e %M' -o "$tmp/t" "$@" >/dev/null 2>&1 || true
-        read -r wall rss < "$tmp/t"
+        # GNU time adds "Command exited with non-zero status N" first when wt finds errors.
+        read -r wall rss < <(tail -n 1 "$tmp/t")
         if awk "BEGIN{exit !($wall < $best_wall)}"; then best_wall=$wall; best_rss=$rss; fi
     done
     echo "$best_wall $((best_rss / 1024))"
