@@ -8,15 +8,26 @@
 //! calls [`similar_pairs`] once per group.
 //!
 //! [`similar_pairs`] returns exactly what the all-pairs definition returns
-//! ([`similar_pairs_reference`]), in a fraction of the time: length-sorted windows, two
-//! count filters that are proven lower bounds on the distance, and a banded bit-parallel
-//! verifier that stops as soon as the distance provably exceeds the limit. See `join.rs`,
-//! `group.rs` and `myers.rs` for the filters and why each is exact.
+//! ([`similar_pairs_reference`]), in a fraction of the time. Every filter is a proven lower
+//! bound on the distance, so none can drop a qualifying pair:
+//!
+//! 1. length: texts sorted by length, each compared only with the run of texts within reach
+//!    (`join.rs`);
+//! 2. character counts and hashed bigram counts, one cache line each per text (`group.rs`);
+//! 3. positional 3-gram count, PassJoin's partition argument with |s|/3 segments, the filter
+//!    that still works when every text is a permutation of the same sentences
+//!    (`positional.rs`);
+//! 4. verification: bit-parallel Levenshtein (Myers/Hyyrö) in Ukkonen's band, stopping as
+//!    soon as the distance provably exceeds the limit (`myers.rs`).
+//!
+//! Probes run in parallel (rayon). `benches/README.md` has the measurements against the
+//! rapidfuzz anchor.
 
 mod group;
 mod join;
 mod myers;
 mod normalize;
+mod positional;
 mod threshold;
 
 #[cfg(test)]
@@ -36,20 +47,24 @@ pub struct SimilarPair {
 
 /// How many candidate pairs each stage of [`similar_pairs`] let through, for benchmarks and
 /// tuning. `length_ok` pairs were within reach by length, `chars_ok` of those passed the
-/// character-count bound, `bigrams_ok` the bigram-count bound; those were verified.
+/// character-count bound, `bigrams_ok` the bigram-count bound, `positional_ok` the positional
+/// gram count; those were verified.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct JoinStats {
     pub length_ok: u64,
     pub chars_ok: u64,
     pub bigrams_ok: u64,
+    pub positional_ok: u64,
 }
 
 impl JoinStats {
-    fn merge(self, other: &Self) -> Self {
+    /// Sums two counts (e.g. of two groups).
+    pub fn merge(self, other: &Self) -> Self {
         Self {
             length_ok: self.length_ok + other.length_ok,
             chars_ok: self.chars_ok + other.chars_ok,
             bigrams_ok: self.bigrams_ok + other.bigrams_ok,
+            positional_ok: self.positional_ok + other.positional_ok,
         }
     }
 }

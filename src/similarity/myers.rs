@@ -128,14 +128,14 @@ impl Verifier {
             return (d <= k).then_some(d);
         }
         let delta = n as isize - m as isize;
-        let half = ((k - delta.unsigned_abs()) / 2) as isize;
+        let (d_min, d_max) = band(delta, k);
         let setup = Setup {
             p,
             m,
             n,
             delta,
-            d_min: delta.min(0) - half,
-            d_max: delta.max(0) + half,
+            d_min,
+            d_max,
             c0: if delta > 0 { p.max(delta as usize) } else { p },
             k,
         };
@@ -276,9 +276,20 @@ impl Verifier {
     }
 }
 
+/// Ukkonen's band: the diagonals `d` (column minus row, or shift of one string against the
+/// other) that a path of cost <= k between strings whose lengths differ by `delta` can
+/// touch. Leaving the main diagonal for `d` and coming back to the corner's diagonal `delta`
+/// costs at least `|d| + |delta - d|`, so `d` lies in
+/// `min(0, delta) - h ..= max(0, delta) + h` with `h = (k - |delta|) / 2`: at most `k + 1`
+/// diagonals. Requires `|delta| <= k`.
+pub(crate) fn band(delta: isize, k: usize) -> (isize, isize) {
+    let half = ((k - delta.unsigned_abs()) / 2) as isize;
+    (delta.min(0) - half, delta.max(0) + half)
+}
+
 /// 64 bits of `words` starting at bit `bit` (`words` has a word past the last one read).
 #[inline(always)]
-fn window(words: &[u64], bit: usize) -> u64 {
+pub(crate) fn window(words: &[u64], bit: usize) -> u64 {
     let (w, off) = (bit / 64, bit % 64);
     // `<< 1 << (63 - off)` is `<< (64 - off)` without overflowing when off == 0.
     (words[w] >> off) | ((words[w + 1] << 1) << (63 - off))

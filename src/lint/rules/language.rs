@@ -8,11 +8,11 @@
 //! confusing Spanish and Portuguese, the pair this rule exists for.
 //!
 //! lingua is accurate but costs about 100–250 µs per call (its n-gram models are FSTs, looked
-//! up once per n-gram and language), and mixing is only visible sentence by sentence, which
-//! triples that. So whatlang, about fourteen times faster, screens first: only a template
-//! whose whole text or one of whose sentences whatlang places in another language (sentence
-//! confidence ≥ 0.5) goes to lingua, and lingua alone decides every finding. On 6,000
-//! generated templates the screen passes about 6% on.
+//! up once per n-gram and language), and mixing is only visible sentence by sentence. So
+//! whatlang (restricted to the same languages, about fourteen times faster) screens every
+//! sentence, and lingua reads only the sentences whatlang places in another language with
+//! confidence ≥ 0.5; once lingua confirms one as foreign, it reads the template's other
+//! sentences and, for WT124, the whole text. lingua alone decides every finding.
 //!
 //! A template is only judged when its language's base is one of the detector's languages and
 //! the text has at least [`MIN_WORDS`] words, and only with high confidence.
@@ -65,21 +65,6 @@ declare_rules! {
     WT125 = ("WT125", "language-mixed", Warning, Language, "two languages each with a large share of the words");
 }
 
-/// The screen: whatlang (restricted to the same languages) places the whole text or a
-/// sentence of at least [`MIN_SENTENCE_WORDS`] words in another language.
-fn suspect(declared: &str, whole: &str, sentences: &[Sentence<'_>]) -> bool {
-    let other = |text: &str, min_confidence: f64| {
-        screen()
-            .detect(text)
-            .is_some_and(|i| i.lang().code() != iso3(declared) && i.confidence() >= min_confidence)
-    };
-    other(whole, 0.0)
-        || sentences
-            .iter()
-            .filter(|s| s.words.len() >= MIN_SENTENCE_WORDS)
-            .any(|s| other(&s.words.join(" "), SCREEN_SENTENCE_CONFIDENCE))
-}
-
 fn screen() -> &'static whatlang::Detector {
     static D: OnceLock<whatlang::Detector> = OnceLock::new();
     D.get_or_init(|| {
@@ -104,6 +89,12 @@ fn iso3(base: &str) -> &'static str {
 /// often swaps Spanish and Portuguese in short sentences); 0.5 passed 6% of 6,000
 /// correctly labelled templates on to lingua.
 const SCREEN_SENTENCE_CONFIDENCE: f64 = 0.5;
+/// The same for a Spanish text read as Portuguese or the reverse.
+const SCREEN_CONFUSABLE_CONFIDENCE: f64 = 0.8;
+
+fn confusable(a: &str, b: &str) -> bool {
+    matches!((a, b), ("spa", "por") | ("por", "spa"))
+}
 
 /// Fewer words than this are not judged (RULES.md WT124).
 const MIN_WORDS: usize = 6;
@@ -111,8 +102,6 @@ const MIN_WORDS: usize = 6;
 /// [`DECLARED_AT_MOST`].
 const MISMATCH_CONFIDENCE: f64 = 0.90;
 const DECLARED_AT_MOST: f64 = 0.05;
-/// WT125: a sentence counts for the declared language from this confidence on.
-const SENTENCE_CONFIDENCE: f64 = 0.50;
 /// WT125: the declared language and the others together each need this share of the
 /// counted words, and the others at least [`MIN_MINORITY_WORDS`] words.
 const MIN_SHARE: f64 = 0.25;
@@ -165,14 +154,46 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
             continue;
         }
         cx.set_language(Some(&lang.code));
+        let verdict = screen_and_confirm(&declared, declared_lang, &sentences);
+        if verdict.foreign == 0 && !verdict.mostly_other {
+            continue;
+        }
+        let counted = verdict.own + verdict.foreign;
+        let share = |n: usize| n as f64 / counted.max(1) as f64;
+        let is_mixed = share(verdict.own) >= MIN_SHARE
+            && share(verdict.foreign) >= MIN_SHARE
+            && verdict.foreign >= MIN_MINORITY_WORDS;
+        if is_mixed {
+            if let Some((other, at)) = verdict.first_foreign {
+                cx.report_in(
+                    &WT125,
+                    at.s,
+                    at.range.clone(),
+                    format!(
+                        "the template mixes {} and {}: {:.0}% / {:.0}% of the words",
+                        name(declared_lang),
+                        name(other),
+                        share(verdict.own) * 100.0,
+                        share(verdict.foreign) * 100.0
+                    ),
+                    format!(
+                        "write the whole text in {} for `{}`, and send the {} text as its own language",
+                        name(declared_lang),
+                        lang.code,
+                        name(other)
+                    ),
+                );
+            }
+            continue;
+        }
+        if !verdict.mostly_other && share(verdict.foreign) < 0.5 {
+            continue;
+        }
         let whole: String = sentences
             .iter()
             .flat_map(|s| s.words.iter().map(String::as_str))
             .collect::<Vec<_>>()
             .join(" ");
-        if !suspect(&declared, &whole, &sentences) {
-            continue;
-        }
         let values = detector().compute_language_confidence_values(whole.as_str());
         let Some(&(top, top_conf)) = values.first() else {
             continue;
@@ -181,9 +202,6 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
             .iter()
             .find(|(l, _)| *l == declared_lang)
             .map_or(0.0, |(_, c)| *c);
-        if mixed(cx, lang, declared_lang, &sentences) {
-            continue;
-        }
         if top != declared_lang
             && top_conf >= MISMATCH_CONFIDENCE
             && declared_conf <= DECLARED_AT_MOST
@@ -207,74 +225,117 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
     cx.set_language(None);
 }
 
-/// WT125. Returns whether it reported. A sentence counts for the declared language when
-/// lingua puts it first with at least [`SENTENCE_CONFIDENCE`], and as foreign when lingua gives
-/// the declared language at most [`DECLARED_AT_MOST`] (Spanish and Portuguese may share the
-/// rest: "not English" is what matters); anything between is not counted.
-fn mixed(
-    cx: &mut Checker<'_>,
-    lang: &Language,
-    declared: Lang,
-    sentences: &[Sentence<'_>],
-) -> bool {
-    let mut own = 0;
-    let mut foreign: Vec<(Lang, usize, &Sentence<'_>)> = Vec::new();
-    for s in sentences
+/// What the screen and lingua found, in words.
+struct Verdict<'s, 'a> {
+    /// Words of sentences not shown to be in another language.
+    own: usize,
+    /// Words of sentences lingua confirmed as foreign.
+    foreign: usize,
+    /// The first confirmed foreign sentence and lingua's language for it.
+    first_foreign: Option<(Lang, &'s Sentence<'a>)>,
+    /// whatlang places most words elsewhere (at any confidence): a WT124 candidate.
+    mostly_other: bool,
+}
+
+/// whatlang screens every sentence of at least [`MIN_SENTENCE_WORDS`] words; lingua
+/// confirms only those whatlang places in another language with at least
+/// [`SCREEN_SENTENCE_CONFIDENCE`]. A sentence is foreign when lingua gives the declared
+/// language at most [`DECLARED_AT_MOST`] (Spanish and Portuguese may share the rest of a
+/// "not English" sentence). Everything else counts for the declared language.
+fn screen_and_confirm<'s, 'a>(
+    declared: &str,
+    declared_lang: Lang,
+    sentences: &'s [Sentence<'a>],
+) -> Verdict<'s, 'a> {
+    let mut judged: Vec<&Sentence<'a>> = sentences
         .iter()
         .filter(|s| s.words.len() >= MIN_SENTENCE_WORDS)
-    {
+        .collect();
+    if judged.is_empty() {
+        judged = sentences.iter().collect();
+    }
+    let want = iso3(declared);
+    let mut v = Verdict {
+        own: 0,
+        foreign: 0,
+        first_foreign: None,
+        mostly_other: false,
+    };
+    let mut elsewhere = 0;
+    let mut total = 0;
+    let mut foreign_at: Vec<usize> = Vec::new();
+    for (k, s) in judged.iter().enumerate() {
+        let n = s.words.len();
+        total += n;
         let text = s.words.join(" ");
-        let values = detector().compute_language_confidence_values(text.as_str());
-        let Some(&(top, top_conf)) = values.first() else {
+        let Some(info) = screen().detect(&text) else {
             continue;
         };
-        let declared_conf = values
-            .iter()
-            .find(|(l, _)| *l == declared)
-            .map_or(0.0, |(_, c)| *c);
-        if top == declared && top_conf >= SENTENCE_CONFIDENCE {
-            own += s.words.len();
-        } else if declared_conf <= DECLARED_AT_MOST {
-            match foreign.iter_mut().find(|(l, _, _)| *l == top) {
-                Some(e) => e.1 += s.words.len(),
-                None => foreign.push((top, s.words.len(), s)),
-            }
+        if info.lang().code() == want {
+            continue;
+        }
+        // whatlang swaps Spanish and Portuguese in short sentences: for that pair it must be
+        // surer before lingua is asked.
+        let needed = if confusable(want, info.lang().code()) {
+            SCREEN_CONFUSABLE_CONFIDENCE
+        } else {
+            SCREEN_SENTENCE_CONFIDENCE
+        };
+        if info.confidence() < needed {
+            continue;
+        }
+        elsewhere += n;
+        if info.confidence() >= needed && confirm(&mut v, declared_lang, s, &text, false) {
+            foreign_at.push(k);
         }
     }
-    let other: usize = foreign.iter().map(|f| f.1).sum();
-    let counted = own + other;
-    if counted == 0 || own == 0 || other < MIN_MINORITY_WORDS {
-        return false;
+    v.mostly_other = elsewhere * 2 >= total.max(1);
+    if v.foreign == 0 && !v.mostly_other {
+        v.own = total;
+        return v;
     }
-    let share = |n: usize| n as f64 / counted as f64;
-    if share(own) < MIN_SHARE || share(other) < MIN_SHARE {
-        return false;
+    // Something is foreign: lingua reads the other sentences too (whatlang's "declared"
+    // is not reliable between Spanish and Portuguese), and only its reading counts.
+    for (k, s) in judged.iter().enumerate() {
+        if !foreign_at.contains(&k) {
+            confirm(&mut v, declared_lang, s, &s.words.join(" "), true);
+        }
     }
-    foreign.sort_by_key(|f| std::cmp::Reverse(f.1));
-    let (main_other, _, first) = foreign[0];
-    let first = foreign
+    v
+}
+
+/// lingua's reading of one sentence: foreign (returns true) when the declared language gets
+/// at most [`DECLARED_AT_MOST`]; with `count_own`, own when lingua puts the declared
+/// language first with at least 0.5; otherwise not counted.
+fn confirm<'s, 'a>(
+    v: &mut Verdict<'s, 'a>,
+    declared_lang: Lang,
+    s: &'s Sentence<'a>,
+    text: &str,
+    count_own: bool,
+) -> bool {
+    let n = s.words.len();
+    let values = detector().compute_language_confidence_values(text);
+    let declared_conf = values
         .iter()
-        .map(|f| f.2)
-        .min_by_key(|s| (s.s.span().start, s.range.start))
-        .unwrap_or(first);
-    cx.report_in(
-        &WT125,
-        first.s,
-        first.range.clone(),
-        format!(
-            "the template mixes {} and {}: {:.0}% / {:.0}% of the words",
-            name(declared),
-            name(main_other),
-            share(own) * 100.0,
-            share(other) * 100.0
-        ),
-        format!(
-            "write the whole text in {} for `{}`, and send the {} text as its own language",
-            name(declared),
-            lang.code,
-            name(main_other)
-        ),
-    );
+        .find(|(l, _)| *l == declared_lang)
+        .map_or(0.0, |(_, c)| *c);
+    match values.first() {
+        Some(&(top, _)) if top != declared_lang && declared_conf <= DECLARED_AT_MOST => {
+            v.foreign += n;
+            let earlier = v.first_foreign.is_some_and(|(_, f)| {
+                (f.s.span().start, f.range.start) <= (s.s.span().start, s.range.start)
+            });
+            if !earlier {
+                v.first_foreign = Some((top, s));
+            }
+        }
+        Some(&(top, c)) if count_own && top == declared_lang && c >= 0.5 => {
+            v.own += n;
+            return false;
+        }
+        _ => return false,
+    }
     true
 }
 
