@@ -71,7 +71,7 @@ PY
     fi
     read -r d_wall d_rss < <(cd "$tmp/tpl$n" && best "$wt" lint --select WT127,WT128 --format json)
     read -r l_wall _ < <(cd "$tmp/tpl$n" && best "$wt" lint --format json)
-    three=$(cd "$tmp/tpl$n" && ls templates | head -3 | sed 's|^|templates/|' | tr '\n' ' ')
+    three=$(cd "$tmp/tpl$n" && ls templates | sed -n '1,3s|^|templates/|p' | tr '\n' ' ')
     # shellcheck disable=SC2086
     read -r p_wall _ < <(cd "$tmp/tpl$n" && best "$wt" lint $three --format json)
     ratio=$(awk "BEGIN{printf \"%.1f\", $a_wall / ($d_wall > 0 ? $d_wall : 0.005)}")
