@@ -219,6 +219,22 @@ impl Report {
     }
 }
 
+type Family = (&'static [&'static Rule], fn(&mut Checker<'_>));
+
+/// The per-template families, in the order they run.
+const FAMILIES: &[Family] = &[
+    (rules::structure::RULES, rules::structure::check),
+    (rules::placeholders::RULES, rules::placeholders::check),
+    (rules::components::RULES, rules::components::check),
+    (rules::buttons::RULES, rules::buttons::check),
+    (rules::auth::RULES, rules::auth::check),
+    (rules::examples::RULES, rules::examples::check),
+    (rules::links::RULES, rules::links::check),
+    (rules::policy::RULES, rules::policy::check),
+    (rules::category::RULES, rules::category::check),
+    (rules::language::RULES, rules::language::check),
+];
+
 /// Runs every selected rule over the workspace. `report_only`, when given, limits the output
 /// to those files (pre-commit passes a few files; corpus-wide rules still see all of them).
 pub fn run(
@@ -233,16 +249,13 @@ pub fn run(
         .filter(|t| report_only.is_none_or(|only| only.contains(&t.file)))
         .flat_map_iter(|t| {
             let mut cx = Checker::new(options, selection, t);
-            rules::structure::check(&mut cx);
-            rules::placeholders::check(&mut cx);
-            rules::components::check(&mut cx);
-            rules::buttons::check(&mut cx);
-            rules::auth::check(&mut cx);
-            rules::examples::check(&mut cx);
-            rules::links::check(&mut cx);
-            rules::policy::check(&mut cx);
-            rules::category::check(&mut cx);
-            rules::language::check(&mut cx);
+            // A family runs only when one of its rules is selected: `--select WT127,WT128`
+            // must not pay for language detection.
+            for (family, check) in FAMILIES {
+                if family.iter().any(|r| selection.is_enabled(r.code)) {
+                    check(&mut cx);
+                }
+            }
             cx.out
         })
         .collect();
