@@ -307,13 +307,15 @@ fn examples(ex: &Value, key: &str) -> String {
     ex.to_string()
 }
 
-fn upper(v: Option<&Value>) -> String {
+/// A JSON string field in upper case (`type`, `format`); empty when absent.
+pub(crate) fn upper(v: Option<&Value>) -> String {
     v.and_then(Value::as_str)
         .unwrap_or_default()
         .to_ascii_uppercase()
 }
 
-fn str_of(v: Option<&Value>) -> String {
+/// A JSON field as text: strings as they are, numbers and booleans as written, null as "".
+pub(crate) fn str_of(v: Option<&Value>) -> String {
     match v {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Null) | None => String::new(),

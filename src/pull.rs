@@ -628,19 +628,7 @@ fn key(k: &str) -> String {
     }
 }
 
-fn upper(v: Option<&Value>) -> String {
-    v.and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_ascii_uppercase()
-}
-
-fn s(v: Option<&Value>) -> String {
-    match v {
-        Some(Value::String(x)) => x.clone(),
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    }
-}
+use crate::convert::{str_of as s, upper};
 
 #[cfg(test)]
 mod tests {
