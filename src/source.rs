@@ -50,6 +50,19 @@ impl SourceFile {
         (line + 1, column)
     }
 
+    /// Number of lines (a file without newline has one).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte offset where 0-based `line` starts (the end of the text past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     /// The 0-based line index that holds `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
         self.line_starts

@@ -276,6 +276,27 @@ fn invalid_utf8_inside_a_string() {
     );
 }
 
+/// Terminal control sequences in a file must not reach the terminal raw.
+#[test]
+fn control_characters_are_not_echoed_to_the_terminal() {
+    let p = Project::new();
+    p.write(
+        "templates/escape.toml",
+        b"category = \"utility\"\n[languages.en_US]\nbody = \"\x1b]0;pwned\x07\x1b[2J {{1}} \xc2\x9b31m hi\"\r\n\x1b[31mbad = 1\rx = 2\n",
+    );
+    let r = p.lint(&[]);
+    r.assert_clean_failure(1);
+    r.assert_siblings_linted();
+    assert!(r.stdout.contains("templates/escape.toml"));
+    for c in ['\u{1b}', '\u{7}', '\u{9b}'] {
+        assert!(
+            !r.stdout.contains(c),
+            "{c:?} from the file reached the terminal:\n{}",
+            r.stdout.escape_debug()
+        );
+    }
+}
+
 #[test]
 fn file_over_the_size_cap() {
     let p = Project::new();
@@ -288,6 +309,54 @@ fn file_over_the_size_cap() {
     let r = p.lint_limited(&[]);
     r.assert_clean_failure(1);
     r.assert_siblings_linted();
+}
+
+/// Just under the cap: 100k body lines are linted (WT023) and the report stays short.
+#[test]
+fn hundred_thousand_line_body() {
+    let p = Project::new();
+    let mut s = String::from("category = \"utility\"\n\n[languages.en_US]\nbody = \"\"\"\nHello {{1}}, here is your order:\n");
+    for i in 0..100_000 {
+        s.push_str(&format!("line {i} of the body\n"));
+    }
+    s.push_str("\"\"\"\nexamples.body = [\"Maria\"]\n");
+    assert!(s.len() < wt::template::MAX_FILE_BYTES, "{}", s.len());
+    p.write("templates/long.toml", s.as_bytes());
+    let r = p.lint_limited(&["--format", "json"]);
+    r.assert_clean_failure(1);
+    assert!(r.stdout.contains("WT023"), "{}", tail(&r.stdout));
+    let r = p.lint_limited(&[]);
+    r.assert_clean_failure(1);
+    r.assert_siblings_linted();
+    assert!(r.stdout.contains("templates/long.toml"));
+    // A diagnostic over 100k lines shows its start, not the whole body.
+    assert!(
+        r.stdout.len() < 64 * 1024,
+        "human report of {} bytes for one long body",
+        r.stdout.len()
+    );
+}
+
+/// Thousands of findings in one big file: each is rendered from a window of the file, so
+/// the time is linear in the number of findings (it was quadratic: minutes for this file).
+#[test]
+fn ten_thousand_languages() {
+    let p = Project::new();
+    let mut s = String::from("category = \"utility\"\n");
+    for i in 0..10_000 {
+        s.push_str(&format!(
+            "\n[languages.l{i}]\nbody = \"Hello {{{{1}}}}, your order is ready for pickup at the store today.\"\nexamples.body = [\"Maria\"]\n"
+        ));
+    }
+    p.write("templates/babel.toml", s.as_bytes());
+    let r = p.lint_limited(&["--format", "json"]);
+    r.assert_clean_failure(1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["summary"]["templates"], 10_002);
+    let r = p.lint_limited(&[]);
+    r.assert_clean_failure(1);
+    r.assert_siblings_linted();
+    assert!(r.stdout.contains("WT123"), "{}", tail(&r.stdout));
 }
 
 #[test]
