@@ -359,6 +359,51 @@ fn ten_thousand_languages() {
     assert!(r.stdout.contains("WT123"), "{}", tail(&r.stdout));
 }
 
+/// A flood of findings in one file (a 1 MB body of `{{2}`; 4 MB gives a million): at most
+/// 100 per rule and file are reported, the rest are counted in one more finding, and the
+/// snippets on the long line are windows of it. At 4 MB it took 93 s and 850 MB in debug
+/// and printed 200 MB of report; columns on the long line were counted from the line start
+/// for every finding (quadratic).
+#[test]
+fn a_flood_of_findings_on_one_huge_line() {
+    let p = Project::new();
+    let mut s = String::from("category = \"utility\"\n[languages.en_US]\nbody = \"Hi {{1}} ");
+    while s.len() < 1024 * 1024 {
+        s.push_str("{{2}");
+    }
+    s.push_str("ok\"\nexamples.body = [\"Maria\"]\n");
+    p.write("templates/wide.toml", s.as_bytes());
+    let r = p.lint_limited(&["--format", "json"]);
+    r.assert_clean_failure(1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    let wt001: Vec<_> = diags.iter().filter(|d| d["code"] == "WT001").collect();
+    assert_eq!(wt001.len(), wt::lint::MAX_FINDINGS_PER_RULE_AND_FILE + 1);
+    let more = wt001
+        .last()
+        .and_then(|d| d["message"].as_str())
+        .unwrap_or_default();
+    assert!(more.starts_with("262"), "{more}");
+    assert!(
+        r.stdout.len() < 1024 * 1024,
+        "{} bytes of JSON",
+        r.stdout.len()
+    );
+    let r = p.lint_limited(&[]);
+    r.assert_clean_failure(1);
+    r.assert_siblings_linted();
+    assert!(
+        r.stdout.contains("more WT001 findings"),
+        "{}",
+        tail(&r.stdout)
+    );
+    assert!(
+        r.stdout.len() < 1024 * 1024,
+        "{} bytes of report",
+        r.stdout.len()
+    );
+}
+
 #[test]
 fn deeply_nested_inline_tables_and_arrays() {
     let p = Project::new();

@@ -46,6 +46,9 @@ pub struct Diagnostic {
     /// The span of the TOML value the finding lies in: a `# wt: ignore[...]` on the line where
     /// that value starts or ends also suppresses it (a comment cannot sit inside a string).
     pub value_span: Option<Range<usize>>,
+    /// How many more findings of the same rule this one stands for, when a flood of them was
+    /// cut short (see `lint::MAX_FINDINGS_PER_RULE_AND_FILE`); 0 for an ordinary finding.
+    pub hidden: usize,
 }
 
 /// A second place involved in a finding (the other duplicate, the first definition).
@@ -73,6 +76,7 @@ impl Diagnostic {
             language: None,
             related: Vec::new(),
             value_span: None,
+            hidden: 0,
         }
     }
 
