@@ -404,6 +404,35 @@ fn a_flood_of_findings_on_one_huge_line() {
     );
 }
 
+/// Thousands of suppression comments and findings in one file: each finding looks up only
+/// the comments on its lines (it compared every finding with every comment: quadratic).
+#[test]
+fn thousands_of_suppressions() {
+    let p = Project::new();
+    let mut s = String::from(
+        "# wt: ignore-file[WT009]\n# wt: ignore-file[WT009]\ncategory = \"utility\"\n",
+    );
+    let mut i = 0;
+    while s.len() < 3_000_000 {
+        s.push_str(&format!(
+            "[languages.l{i}]#wt: ignore[WT123]\nbody=\"{{{{1}}}}\"#wt: ignore\n"
+        ));
+        i += 1;
+    }
+    p.write("templates/hush.toml", s.as_bytes());
+    let r = p.lint_limited(&["--format", "json"]);
+    r.assert_clean_failure(1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    assert!(
+        !diags.iter().any(|d| d["code"] == "WT123"),
+        "suppressed WT123 reported"
+    );
+    let r = p.lint_limited(&[]);
+    r.assert_clean_failure(1);
+    r.assert_siblings_linted();
+}
+
 #[test]
 fn deeply_nested_inline_tables_and_arrays() {
     let p = Project::new();
