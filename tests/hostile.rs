@@ -404,6 +404,45 @@ fn a_flood_of_findings_on_one_huge_line() {
     );
 }
 
+/// Every finding names its template: with a 1 MB `name` and a flood of findings that was a
+/// 1 MB copy per finding (1.2 GB and 110 MB of JSON for a 3 MB file). Names are cut to 512
+/// bytes in findings.
+#[test]
+fn megabyte_template_name_with_many_findings() {
+    let p = Project::new();
+    let mut s = format!(
+        "name = \"{}\"\ncategory = \"utility\"\n[languages.en_US]\nbody = \"Hi {{{{1}}}} ",
+        "x".repeat(1024 * 1024)
+    );
+    while s.len() < 1536 * 1024 {
+        s.push_str("{{2}");
+    }
+    s.push_str("ok\"\nexamples.body = [\"Maria\"]\n");
+    p.write("templates/vain.toml", s.as_bytes());
+    let r = p.lint_limited(&["--format", "json"]);
+    r.assert_clean_failure(1);
+    assert!(
+        r.stdout.len() < 16 * 1024 * 1024,
+        "{} bytes of JSON",
+        r.stdout.len()
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let longest = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["template"].as_str())
+        .map(str::len)
+        .max();
+    assert_eq!(
+        longest,
+        Some(wt::lint::diagnostic::MAX_NAME_BYTES + "…".len())
+    );
+    let r = p.lint_limited(&[]);
+    r.assert_clean_failure(1);
+    r.assert_siblings_linted();
+}
+
 /// Thousands of suppression comments and findings in one file: each finding looks up only
 /// the comments on its lines (it compared every finding with every comment: quadratic).
 #[test]

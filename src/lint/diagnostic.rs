@@ -105,9 +105,12 @@ impl Diagnostic {
         self
     }
 
+    /// Names the template and language, each cut to [`MAX_NAME_BYTES`] (with `…`): every
+    /// finding carries a copy, and a 1 MB `name` in a file with many findings made gigabytes
+    /// of copies and of JSON. Real names fit: Meta's limit is 512 characters.
     pub fn template(mut self, name: Option<&str>, language: Option<&str>) -> Self {
-        self.template = name.map(str::to_string);
-        self.language = language.map(str::to_string);
+        self.template = name.map(clip_name);
+        self.language = language.map(clip_name);
         self
     }
 
@@ -115,4 +118,18 @@ impl Diagnostic {
     pub fn sort_key(&self) -> (FileId, usize, usize, &'static str) {
         (self.file, self.span.start, self.span.end, self.code)
     }
+}
+
+/// Longest template name or language code a diagnostic carries; longer ones are cut.
+pub const MAX_NAME_BYTES: usize = 512;
+
+pub fn clip_name(s: &str) -> String {
+    if s.len() <= MAX_NAME_BYTES {
+        return s.to_string();
+    }
+    let mut end = MAX_NAME_BYTES;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
 }

@@ -357,15 +357,19 @@ pub(crate) fn check_corpus(ws: &Workspace, selection: &Selection) -> Vec<Diagnos
                             &WT131,
                             t.file,
                             lang.code_span.clone(),
-                            format!("`{}` in {} is also defined in {other}", t.name, lang.code),
+                            format!(
+                                "`{}` in {} is also defined in {other}",
+                                crate::lint::diagnostic::clip_name(&t.name),
+                                crate::lint::diagnostic::clip_name(&lang.code)
+                            ),
                         )
                         .template(Some(&t.name), Some(&lang.code))
                         .help("keep one file per template name and delete or rename the other")
                         .related(Related {
                             file: *file,
                             span: span.clone(),
-                            template: Some(t.name.clone()),
-                            language: Some(lang.code.clone()),
+                            template: Some(crate::lint::diagnostic::clip_name(&t.name)),
+                            language: Some(crate::lint::diagnostic::clip_name(&lang.code)),
                             message: "first defined here".to_string(),
                         }),
                     );
