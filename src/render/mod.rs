@@ -166,23 +166,46 @@ impl SourceCode for ShownSource<'_> {
         let first = self.file.line_of(start);
         let last = self.file.line_of(if end > start { end - 1 } else { end });
         let lines = self.file.line_count();
-        let window = |before: usize, after: usize| {
-            let from = if before == 0 {
-                // miette asks for no context when it wants the span's own line and column.
-                start
+        // The header's line and column (miette asks with no context): the file's own, with
+        // the column in characters as in the JSON (miette counts bytes).
+        let (line, column) = self.file.line_col(start);
+        let base_line = first.saturating_sub(context_lines_before);
+        let base = self.file.line_start(base_line);
+        // Two lines more than miette wants: its reader shows one more line after a span
+        // that ends on a line break, and it must read exactly what it would read from the
+        // whole file.
+        let stop = self
+            .file
+            .line_start((last + context_lines_after + 2).min(lines))
+            .max(end);
+        if stop - base <= MAX_WINDOW_BYTES {
+            // miette's own reader on the lines around the span: the same snippet as from
+            // the whole file, at the cost of the window.
+            let window = &self.text[base..stop];
+            let local: SourceSpan = (start - base, end - start).into();
+            let c = window.read_span(&local, context_lines_before, context_lines_after)?;
+            let (c_line, c_column) = if context_lines_before == 0 {
+                (line - 1, column - 1)
             } else {
-                self.file.line_start(first.saturating_sub(before))
+                (base_line + c.line(), c.column())
             };
-            let to = self.line_end((last + after).min(lines - 1)).max(end);
-            (from, to)
-        };
-        let (mut from, mut to) = window(context_lines_before, context_lines_after);
-        if to - from > MAX_WINDOW_BYTES {
-            (from, to) = window(context_lines_before.min(1), 0);
-            if context_lines_before > 0 {
-                from = self.file.line_start(first);
-            }
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.clone(),
+                c.data(),
+                (base + c.span().offset(), c.span().len()).into(),
+                c_line,
+                c_column,
+                base_line + c.line_count(),
+            )));
         }
+        // A long span or very long lines: the span's lines only, and on a very long line
+        // the bytes around the span.
+        let mut from = if context_lines_before == 0 {
+            start
+        } else {
+            self.file.line_start(first)
+        };
+        let mut to = self.file.line_start(last + 1).max(end);
         if to - from > MAX_WINDOW_BYTES {
             from = from.max(self.floor(start.saturating_sub(LINE_MARGIN)));
             to = to.min(self.ceil(end.saturating_add(LINE_MARGIN)));
@@ -190,15 +213,22 @@ impl SourceCode for ShownSource<'_> {
                 to = self.floor(from + MAX_WINDOW_BYTES).max(from);
             }
         }
-        let (line, column) = self.file.line_col(from);
+        let (from_line, from_column) = self.file.line_col(from);
+        let (c_line, c_column) = if context_lines_before == 0 {
+            (line - 1, column - 1)
+        } else {
+            (from_line - 1, from_column - 1)
+        };
         let data = &self.text.as_bytes()[from..to];
-        let newlines = data.iter().filter(|&&b| b == b'\n').count();
+        // miette counts line breaks from the start of the file and merges the snippets of
+        // labels by that count: keep the same count.
+        let newlines = from_line - 1 + data.iter().filter(|&&b| b == b'\n').count();
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             data,
             (from, to - from).into(),
-            line - 1,
-            column - 1,
+            c_line,
+            c_column,
             newlines,
         )))
     }
@@ -232,9 +262,7 @@ fn printable(s: &str) -> String {
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if c == '\n' {
-            out.push(c);
-        } else if is_unsafe_char(c) {
+        if is_unsafe_char(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
@@ -244,7 +272,8 @@ fn printable(s: &str) -> String {
 }
 
 fn is_unsafe_char(c: char) -> bool {
-    (c.is_control() && c != '\n') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `2 errors, 1 warning in 3 files`.
@@ -464,7 +493,7 @@ mod tests {
         assert_eq!((header.line(), header.column()), (1, 10)); // characters, not bytes (11)
         let ctx = shown.read_span(&span, 1, 1).unwrap();
         assert_eq!(ctx.line(), 0);
-        assert_eq!(std::str::from_utf8(ctx.data()).unwrap(), text.trim_end());
+        assert_eq!(std::str::from_utf8(ctx.data()).unwrap(), text);
         // A huge line is cut around the span.
         let wide = format!(
             "body = \"{}{{{{9}}{}\"",
