@@ -443,6 +443,47 @@ fn megabyte_template_name_with_many_findings() {
     r.assert_siblings_linted();
 }
 
+/// 50,000 named variables with a 50,000-key examples table: rules looked each name up by
+/// scanning lists (minutes); they use sets now.
+#[test]
+fn fifty_thousand_named_variables() {
+    let p = Project::new();
+    let mut body = String::new();
+    let mut examples = Vec::new();
+    for i in 0..50_000 {
+        body.push_str(&format!("word {{{{v{i}}}}} and "));
+        examples.push(format!("v{i} = \"x{i}\""));
+    }
+    let s = format!(
+        "category = \"utility\"\nparameter_format = \"named\"\n[languages.en_US]\nbody = \"Hello there, {body}end.\"\nexamples.body = {{ {} }}\n",
+        examples.join(", ")
+    );
+    p.write("templates/names.toml", s.as_bytes());
+    let r = p.lint_limited(&[]);
+    r.assert_clean_failure(1);
+    r.assert_siblings_linted();
+}
+
+/// A variable on each of 100,000 body lines: WT010 filtered every variable for every line
+/// (over 100 s in debug); it walks lines and variables together now.
+#[test]
+fn a_variable_on_each_of_a_hundred_thousand_lines() {
+    let p = Project::new();
+    let s = format!(
+        "category = \"utility\"\n[languages.en_US]\nbody = \"\"\"\nHello there friend,\n{}end.\"\"\"\nexamples.body = [\"Maria\"]\n",
+        "x {{1}}\n".repeat(100_000)
+    );
+    p.write("templates/lines.toml", s.as_bytes());
+    let r = p.lint_limited(&[]);
+    r.assert_clean_failure(1);
+    r.assert_siblings_linted();
+    assert!(
+        r.stdout.contains("more WT011 findings"),
+        "{}",
+        tail(&r.stdout)
+    );
+}
+
 /// Thousands of suppression comments and findings in one file: each finding looks up only
 /// the comments on its lines (it compared every finding with every comment: quadratic).
 #[test]
