@@ -856,7 +856,12 @@ fn tomlish() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        // Shrunk failures are kept by hand in tests/fixtures/fuzz, not in a file beside the test.
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn text_parser_is_total(text in "(\\PC|[{}\n\r ]){0,120}") {
@@ -881,6 +886,47 @@ proptest! {
     #[test]
     fn lint_and_render_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         invariants::lint_source(&bytes);
+    }
+
+    /// The renderers take any report, even one whose spans are out of the file, inside a
+    /// character or reversed (a rule's bug must not become a crash of the commit hook).
+    #[test]
+    fn render_any_report(
+        texts in prop::collection::vec("(\\PC|[\n\r\t\u{1b}\u{0}é🎉]){0,60}", 1..3),
+        diags in prop::collection::vec(
+            (0usize..3, 0usize..200, 0usize..200, prop::sample::select(&["WT000", "WT003", "WT131", "WT009"][..]),
+             "\\PC{0,20}", prop::option::of("\\PC{0,10}"), prop::collection::vec((0usize..3, 0usize..200, 0usize..200), 0..3)),
+            0..6,
+        ),
+    ) {
+        let sources: Vec<wt::source::SourceFile> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| wt::source::SourceFile::new(format!("templates/t{i}.toml"), t.clone()))
+            .collect();
+        let n = sources.len();
+        let diagnostics = diags
+            .into_iter()
+            .map(|(file, a, b, code, message, help, related)| {
+                let rule = wt::lint::rules::find(code).expect("known code");
+                let mut d = wt::lint::diagnostic::Diagnostic::new(rule, file % n, a..b, message)
+                    .template(Some("t"), help.as_deref());
+                d.help = help;
+                for (rf, ra, rb) in related {
+                    d = d.related(wt::lint::diagnostic::Related {
+                        file: rf % n,
+                        span: ra..rb,
+                        template: None,
+                        language: None,
+                        message: "other".into(),
+                    });
+                }
+                d
+            })
+            .collect();
+        let report = wt::lint::Report { diagnostics, files: n, templates: 1 };
+        let ws = wt::lint::Workspace { sources, ..Default::default() };
+        invariants::render_all(&ws, &report);
     }
 
     /// Valid UTF-8 with a few bytes broken anywhere: WT000 at the first bad byte.
