@@ -128,7 +128,7 @@ mod tests {
         let sources = vec![SourceFile::new("a.toml", "x = 1".to_string())];
         let report = Report {
             diagnostics: vec![
-                Diagnostic::new(&WT000, 0, 4..2, "reversed"),
+                Diagnostic::new(&WT000, 0, std::ops::Range { start: 4, end: 2 }, "reversed"),
                 Diagnostic::new(&WT000, 0, 90..99, "outside"),
             ],
             files: 1,
