@@ -129,6 +129,18 @@ pub fn render_all(ws: &Workspace, report: &Report) {
             wt::render::HumanStyle { color, width: 80 },
         );
         assert!(human.ends_with('\n'));
+        if !color {
+            // Nothing from a file may drive the terminal: no control characters but line
+            // breaks and tabs (with colour, miette's own escape sequences are expected).
+            let bad = human
+                .char_indices()
+                .find(|(_, c)| c.is_control() && *c != '\n' && *c != '\t');
+            assert!(
+                bad.is_none(),
+                "control character {bad:?} in the human report:\n{}",
+                human.escape_debug()
+            );
+        }
     }
     let json = wt::render::json::lint(report, &ws.sources);
     let v: serde_json::Value = serde_json::from_str(&json).expect("lint JSON must parse");
