@@ -116,8 +116,12 @@ pub struct LiteralMap {
     /// The literal's span in the file, quotes included.
     pub span: Range<usize>,
     /// For each decoded char start: (decoded offset, file offset, file length of that char).
+    /// Empty when `direct` is set.
     points: Vec<(usize, usize, usize)>,
     exact: bool,
+    /// Most literals have no escapes: the decoded text *is* the file's bytes from this offset,
+    /// and mapping is one addition (no per-char table: 20,000 bodies would cost ~100 MB).
+    direct: Option<usize>,
 }
 
 impl LiteralMap {
@@ -127,11 +131,20 @@ impl LiteralMap {
             span,
             points: Vec::new(),
             exact: false,
+            direct: None,
         }
     }
 
     pub fn new(file_text: &str, span: Range<usize>, decoded: &str) -> Self {
         let raw = file_text.get(span.clone()).unwrap_or("");
+        if let Some(at) = direct_offset(raw, decoded) {
+            return Self {
+                direct: Some(span.start + at),
+                span,
+                points: Vec::new(),
+                exact: true,
+            };
+        }
         match walk_literal(raw) {
             Some((text, points)) if text == decoded => Self {
                 points: points
@@ -140,6 +153,7 @@ impl LiteralMap {
                     .collect(),
                 span,
                 exact: true,
+                direct: None,
             },
             _ => Self::opaque(span),
         }
@@ -149,6 +163,9 @@ impl LiteralMap {
     pub fn to_file(&self, decoded: Range<usize>) -> Range<usize> {
         if !self.exact {
             return self.span.clone();
+        }
+        if let Some(base) = self.direct {
+            return base + decoded.start..base + decoded.end.max(decoded.start);
         }
         let start = self.locate(decoded.start, false);
         let end = if decoded.end > decoded.start {
@@ -181,6 +198,36 @@ impl LiteralMap {
     fn content_start(&self) -> usize {
         self.span.start + 1
     }
+}
+
+/// Where the decoded text starts in `raw` when it is the literal's bytes verbatim: no escape
+/// in a basic string (a literal string has none), after the delimiter and, for multi-line
+/// strings, the trimmed leading newline.
+fn direct_offset(raw: &str, decoded: &str) -> Option<usize> {
+    let (delim, basic) = if raw.starts_with("\"\"\"") {
+        (3, true)
+    } else if raw.starts_with("'''") {
+        (3, false)
+    } else if raw.starts_with('"') {
+        (1, true)
+    } else if raw.starts_with('\'') {
+        (1, false)
+    } else {
+        return None;
+    };
+    if raw.len() < 2 * delim {
+        return None;
+    }
+    let mut start = delim;
+    if delim == 3 {
+        if raw[start..].starts_with("\r\n") {
+            start += 2;
+        } else if raw[start..].starts_with('\n') {
+            start += 1;
+        }
+    }
+    let content = raw.get(start..raw.len() - delim)?;
+    (content == decoded && !(basic && content.contains('\\'))).then_some(start)
 }
 
 /// Decodes a TOML string literal while recording, for each decoded char, the raw offset and

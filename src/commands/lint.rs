@@ -10,6 +10,7 @@ use crate::commands::{print, Context};
 use crate::config::{Config, CONFIG_FILE};
 use crate::error::{ExitStatus, WtError};
 use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::rules::duplicates::RemoteBody;
 use crate::lint::rules::structure::WT000;
 use crate::lint::{LintOptions, Report, Selection, Workspace};
 use crate::render;
@@ -18,7 +19,16 @@ use crate::template::{self, MAX_FILE_BYTES};
 
 pub fn run(cx: &Context, args: &LintArgs) -> Result<ExitStatus, WtError> {
     let config = cx.config()?;
-    let (ws, report_only) = load_workspace(cx, &config, &args.paths)?;
+    // Lint is offline and needs no account, but an explicit `--env` must still name an
+    // environment of wt.toml: a typo is reported by the first command it is given to, not
+    // by the sync that runs later. (An ambient WT_ENV is checked by the commands that use it.)
+    if cx.global.env.is_some() {
+        cx.account(&config)?;
+    }
+    let (mut ws, report_only) = load_workspace(cx, &config, &args.paths)?;
+    if args.remote {
+        ws.remote = remote_bodies(cx, &config)?;
+    }
     let select: Vec<String> = if args.select.is_empty() {
         config.file.lint.select.clone().unwrap_or_default()
     } else {
@@ -33,6 +43,39 @@ pub fn run(cx: &Context, args: &LintArgs) -> Result<ExitStatus, WtError> {
     let report = crate::lint::run(&ws, &options, &selection, report_only.as_ref());
     emit(cx, args.format, &report, &ws.sources)?;
     Ok(status(&report, args.deny_warnings))
+}
+
+/// The account's templates for the duplicate rules (`--remote`): one list call per 100.
+fn remote_bodies(cx: &Context, config: &Config) -> Result<Vec<RemoteBody>, WtError> {
+    let conn = crate::commands::remote::connect(cx, config)?;
+    let remote = conn
+        .client
+        .templates()
+        .list(&crate::api::ListFilter::default())
+        .map_err(|e| conn.error("reading the account's templates for --remote", &e))?;
+    let text_of = |components: &[serde_json::Value], kind: &str| {
+        components
+            .iter()
+            .find(|c| {
+                c.get("type")
+                    .and_then(|t| t.as_str())
+                    .is_some_and(|t| t.eq_ignore_ascii_case(kind))
+            })
+            .and_then(|c| c.get("text").and_then(|t| t.as_str()).map(str::to_string))
+    };
+    Ok(remote
+        .into_iter()
+        .filter_map(|t| {
+            let body = text_of(&t.components, "BODY")?;
+            Some(RemoteBody {
+                footer: text_of(&t.components, "FOOTER"),
+                body,
+                category: t.category.to_string(),
+                language: t.language,
+                name: t.name,
+            })
+        })
+        .collect())
 }
 
 pub fn status(report: &Report, deny_warnings: bool) -> ExitStatus {
@@ -73,6 +116,7 @@ fn emit(
     let text = match format {
         LintFormat::Json => render::json::lint(report, sources),
         LintFormat::Github => render::github(report, sources),
+        LintFormat::Sarif => render::sarif::lint(report, sources, Some(&cx.cwd)),
         LintFormat::Human => {
             if cx.global.quiet {
                 let mut r = Report {
@@ -115,6 +159,31 @@ fn terminal_width() -> usize {
         .and_then(|c| c.parse().ok())
         .unwrap_or(100)
         .clamp(60, 200)
+}
+
+/// Loads the whole templates directory and lints it with the `wt.toml` settings (no
+/// command-line selection): what `plan`, `sync` and `status` work from.
+pub fn lint_templates(cx: &Context, config: &Config) -> Result<(Workspace, Report), WtError> {
+    let (ws, _) = load_workspace(cx, config, &[])?;
+    let select = config.file.lint.select.clone().unwrap_or_default();
+    let ignore = config.file.lint.ignore.clone().unwrap_or_default();
+    let mut selection = Selection::new(&select, &ignore)
+        .map_err(|m| WtError::usage_help(m, "check `[lint] select/ignore` in wt.toml"))?;
+    apply_per_file_ignores(config, &ws, &mut selection)?;
+    let report = crate::lint::run(&ws, &lint_options(config), &selection, None);
+    Ok((ws, report))
+}
+
+/// The human lint report (colour per `--color` and stdout).
+pub fn human_report(cx: &Context, report: &Report, sources: &[SourceFile]) -> String {
+    render::human(
+        report,
+        sources,
+        render::HumanStyle {
+            color: cx.color(),
+            width: terminal_width(),
+        },
+    )
 }
 
 fn apply_per_file_ignores(
@@ -180,6 +249,7 @@ pub fn lint_source(
         sources: vec![src],
         templates: t.into_iter().collect(),
         load_diagnostics: d,
+        remote: Vec::new(),
     };
     let report = crate::lint::run(&ws, options, selection, None);
     (ws, report)
@@ -409,21 +479,39 @@ fn load_bytes(
         }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let src = SourceFile::new(display, text);
+            let bad_len = e.utf8_error().error_len().unwrap_or(1);
+            let bytes = e.into_bytes();
+            let bad: Vec<String> = bytes[at..at + bad_len]
+                .iter()
+                .map(|b| format!("0x{b:02X}"))
+                .collect();
+            // One `?` per invalid byte (not U+FFFD, which is three bytes) keeps every offset
+            // and length equal to the file on disk, as SPEC §5 requires of the JSON.
+            let src = SourceFile::new(display, one_byte_lossy(&bytes));
             let (line, col) = src.line_col(at);
-            // The lossy copy has U+FFFD (3 bytes) where the first bad bytes were: point at it.
-            let span = at..(at + '\u{fffd}'.len_utf8()).min(src.text.len());
             let d = Diagnostic::new(
                 &WT000,
                 id,
-                span,
-                format!("the file is not valid UTF-8 (byte {at}, line {line}, column {col})"),
+                at..at + bad_len,
+                format!(
+                    "the file is not valid UTF-8: {} at line {line}, column {col}",
+                    bad.join(" ")
+                ),
             )
             .help("save the file as UTF-8");
             (src, None, vec![d])
         }
     }
+}
+
+/// The file's text with each byte that is not UTF-8 replaced by `?`, byte for byte.
+fn one_byte_lossy(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    out
 }
 
 /// Template files under `dir`: `*.toml`, recursively, except `wt.toml`, hidden entries and

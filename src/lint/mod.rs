@@ -122,6 +122,8 @@ pub struct Workspace {
     pub templates: Vec<Template>,
     /// Findings of loading (WT000).
     pub load_diagnostics: Vec<Diagnostic>,
+    /// Templates of the account, compared by the duplicate rules (`wt lint --remote`).
+    pub remote: Vec<rules::duplicates::RemoteBody>,
 }
 
 /// Where a rule reports: the template and language it is looking at.
@@ -250,6 +252,22 @@ impl Report {
     }
 }
 
+type Family = (&'static [&'static Rule], fn(&mut Checker<'_>));
+
+/// The per-template families, in the order they run.
+const FAMILIES: &[Family] = &[
+    (rules::structure::RULES, rules::structure::check),
+    (rules::placeholders::RULES, rules::placeholders::check),
+    (rules::components::RULES, rules::components::check),
+    (rules::buttons::RULES, rules::buttons::check),
+    (rules::auth::RULES, rules::auth::check),
+    (rules::examples::RULES, rules::examples::check),
+    (rules::links::RULES, rules::links::check),
+    (rules::policy::RULES, rules::policy::check),
+    (rules::category::RULES, rules::category::check),
+    (rules::language::RULES, rules::language::check),
+];
+
 /// Runs every selected rule over the workspace. `report_only`, when given, limits the output
 /// to those files (pre-commit passes a few files; corpus-wide rules still see all of them).
 pub fn run(
@@ -264,16 +282,23 @@ pub fn run(
         .filter(|t| report_only.is_none_or(|only| only.contains(&t.file)))
         .flat_map_iter(|t| {
             let mut cx = Checker::new(options, selection, t);
-            rules::structure::check(&mut cx);
-            rules::placeholders::check(&mut cx);
-            rules::components::check(&mut cx);
-            rules::buttons::check(&mut cx);
-            rules::auth::check(&mut cx);
-            rules::examples::check(&mut cx);
+            // A family runs only when one of its rules is selected: `--select WT127,WT128`
+            // must not pay for language detection.
+            for (family, check) in FAMILIES {
+                if family.iter().any(|r| selection.is_enabled(r.code)) {
+                    check(&mut cx);
+                }
+            }
             cx.finish()
         })
         .collect();
     diags.extend(rules::structure::check_corpus(ws, selection));
+    diags.extend(rules::duplicates::check_corpus(
+        ws,
+        options,
+        selection,
+        report_only,
+    ));
     diags.extend(ws.load_diagnostics.iter().cloned());
     diags.retain(|d| selection.allows(d) && report_only.is_none_or(|only| only.contains(&d.file)));
 

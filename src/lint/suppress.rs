@@ -73,7 +73,13 @@ pub fn apply(
             continue;
         }
         let src = &ws.sources[d.file];
-        let mut lines = vec![src.line_of(d.span.start)];
+        // The line where the finding starts, and the line where it ends: a finding that
+        // covers a whole multi-line string starts on `body = """`, where a comment would be
+        // part of the string, so only its last line can carry one.
+        let mut lines = vec![
+            src.line_of(d.span.start),
+            src.line_of(d.span.end.saturating_sub(1).max(d.span.start)),
+        ];
         if let Some(v) = &d.value_span {
             lines.push(src.line_of(v.start));
             lines.push(src.line_of(v.end.saturating_sub(1)));
@@ -106,58 +112,70 @@ pub fn apply(
             kept.push(d);
         }
     }
+    let mut unused = Vec::new();
     for s in &sups {
-        let src = &ws.sources[s.file];
-        let _ = src;
+        let place = if s.whole_file {
+            "in this file"
+        } else {
+            "on this line"
+        };
         match &s.codes {
-            None if !s.used_any && selection.is_enabled(WT132.code) => {
-                kept.push(
+            None if !s.used_any => {
+                unused.push(
                     Diagnostic::new(
                         &WT132,
                         s.file,
                         s.span.clone(),
-                        "unused suppression: nothing on this line is reported",
+                        format!("unused suppression: nothing {place} is reported"),
                     )
-                    .help("remove the `# wt: ignore` comment"),
+                    .help(format!(
+                        "remove the `# wt: {}` comment",
+                        if s.whole_file {
+                            "ignore-file"
+                        } else {
+                            "ignore"
+                        }
+                    )),
                 );
             }
             Some(codes) => {
                 for (code, span) in codes {
-                    let known = resolve(code).is_ok();
-                    if !known {
-                        kept.push(
-                            Diagnostic::new(
-                                &WT132,
-                                s.file,
-                                span.clone(),
-                                format!("unknown rule code `{code}` in suppression"),
-                            )
-                            .help("use a code listed by `wt rules`"),
-                        );
-                    } else if !s.used.contains(code.as_str())
-                        && selection.is_enabled(code)
-                        && selection.is_enabled(WT132.code)
-                    {
-                        let place = if s.whole_file {
-                            "in this file"
-                        } else {
-                            "on this line"
+                    // Suppressions match exact codes (`d.code == code` above). A prefix or a
+                    // rule name would suppress nothing and, unreported, look as if it did.
+                    let exact = crate::lint::rules::find(code).is_some_and(|r| r.code == code);
+                    let (message, help) = if !exact {
+                        let message = match resolve(code) {
+                            Ok(_) => format!(
+                                "`{code}` is not a rule code: a suppression names exact codes"
+                            ),
+                            Err(_) => format!("unknown rule code `{code}` in suppression"),
                         };
-                        kept.push(
-                            Diagnostic::new(
-                                &WT132,
-                                s.file,
-                                span.clone(),
-                                format!("unused suppression: no {code} {place}"),
-                            )
-                            .help(format!("remove `{code}` from the comment")),
-                        );
-                    }
+                        (
+                            message,
+                            "use a full code listed by `wt rules`, such as `WT003`".to_string(),
+                        )
+                    } else if code == "WT000" {
+                        (
+                            "WT000 cannot be suppressed: a file wt cannot read is always reported"
+                                .to_string(),
+                            "remove `WT000` from the comment and fix the file".to_string(),
+                        )
+                    } else if !s.used.contains(code.as_str()) && selection.is_enabled(code) {
+                        (
+                            format!("unused suppression: no {code} {place}"),
+                            format!("remove `{code}` from the comment"),
+                        )
+                    } else {
+                        continue;
+                    };
+                    unused.push(Diagnostic::new(&WT132, s.file, span.clone(), message).help(help));
                 }
             }
             None => {}
         }
     }
+    // WT132 is a rule like any other: `--ignore WT132` and per_file_ignores apply to it.
+    kept.extend(unused.into_iter().filter(|d| selection.allows(d)));
     sups.clear();
     kept
 }

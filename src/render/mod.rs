@@ -1,6 +1,8 @@
 //! Turning findings into text: one renderer per format. Rules never print.
 
 pub mod json;
+pub mod plan;
+pub mod sarif;
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -289,43 +291,68 @@ pub fn summary(report: &Report) -> String {
     format!("{} in {}", parts.join(", "), plural(report.files, "file"))
 }
 
-/// GitHub Actions workflow commands, one per diagnostic.
+/// GitHub Actions workflow commands, one per diagnostic:
+/// `::error file=F,line=L,col=C,endLine=L,endColumn=C2,title=WT102::F:L:C: WT102 message`.
+///
+/// The format is GitHub's "Setting an error/warning/notice message" workflow command. Three
+/// rules from the runner's parser shape the output:
+/// - property values escape `%`, CR, LF, `:` and `,`; the message escapes `%`, CR and LF
+///   (actions/toolkit `command.ts`, `escapeProperty` / `escapeData`);
+/// - the runner rejects `col`/`endColumn` when `line` != `endLine`, and `endColumn` < `col`
+///   ("'col' and 'endColumn' cannot be set if 'line' and 'endLine' are different values",
+///   seen by ruff, astral-sh/ruff#22074): multi-line spans carry lines only;
+/// - the annotation's location is not printed in the job log, so the message repeats
+///   `file:line:col: CODE` for a readable log (as ruff does).
 pub fn github(report: &Report, sources: &[SourceFile]) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
         let src = &sources[d.file];
+        let path = src.display_path();
         let (line, col) = src.line_col(d.span.start);
-        let (end_line, end_col) = src.line_col(d.span.end);
+        let (end_line, end_col) = end_position(src, &d.span);
         let level = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let mut message = d.message.clone();
+        let mut props = format!("file={},line={line}", escape_property(&path));
+        if end_line == line {
+            let _ = write!(props, ",col={col},endLine={end_line},endColumn={end_col}");
+        } else {
+            let _ = write!(props, ",endLine={end_line}");
+        }
+        let _ = write!(props, ",title={}", escape_property(d.code));
+        let mut message = format!("{path}:{line}:{col}: {} {}", d.code, d.message);
         if let Some(h) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(h);
         }
-        let _ = writeln!(
-            out,
-            "::{level} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
-            escape_property(&src.display_path()),
-            escape_property(&format!("{} ({})", d.code, d.rule)),
-            escape_data(&message)
-        );
+        let _ = writeln!(out, "::{level} {props}::{}", escape_data(&message));
     }
     out
 }
 
-/// GitHub's escaping for the message part of a workflow command.
-fn escape_data(s: &str) -> String {
+/// The last line of a span and the column just past its last character (1-based, characters).
+/// A span that ends with a newline ends on the line of that newline, so that a one-line span
+/// keeps its columns (GitHub and SARIF both read `endLine` as the span's last line).
+pub(crate) fn end_position(src: &SourceFile, span: &std::ops::Range<usize>) -> (usize, usize) {
+    if span.end > span.start && src.text.as_bytes().get(span.end - 1) == Some(&b'\n') {
+        let (line, col) = src.line_col(span.end - 1);
+        (line, col + 1)
+    } else {
+        src.line_col(span.end.max(span.start))
+    }
+}
+
+/// GitHub's escaping for the message part of a workflow command (toolkit `escapeData`).
+pub(crate) fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-/// GitHub's escaping for property values (`file=`, `title=`).
-fn escape_property(s: &str) -> String {
+/// GitHub's escaping for property values (`file=`, `title=`; toolkit `escapeProperty`).
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
@@ -449,6 +476,7 @@ fn short_label(d: &Diagnostic) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lint::rules::placeholders::WT003;
 
     #[test]
     fn printable_copy_keeps_every_byte_offset() {
@@ -506,5 +534,124 @@ mod tests {
         let ctx = shown.read_span(&(at, 4).into(), 1, 1).unwrap();
         assert!(ctx.data().len() <= MAX_WINDOW_BYTES);
         assert!(ctx.span().offset() <= at && at + 4 <= ctx.span().offset() + ctx.span().len());
+    }
+
+    fn report_of(d: Diagnostic) -> Report {
+        Report {
+            diagnostics: vec![d],
+            files: 1,
+            templates: 1,
+        }
+    }
+
+    /// Splits one workflow command into (command, properties, message) the way the runner
+    /// does: `::` + command + ` ` + `k=v,k=v` + `::` + message, then unescapes.
+    fn parse_command(line: &str) -> (String, Vec<(String, String)>, String) {
+        let rest = line
+            .strip_prefix("::")
+            .expect("a workflow command starts with ::");
+        let (head, message) = rest
+            .split_once("::")
+            .expect("command and message are split by ::");
+        let (command, props) = head.split_once(' ').unwrap_or((head, ""));
+        let unescape = |s: &str| {
+            s.replace("%0D", "\r")
+                .replace("%0A", "\n")
+                .replace("%3A", ":")
+                .replace("%2C", ",")
+                .replace("%25", "%")
+        };
+        let props = props
+            .split(',')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').expect("a property is key=value");
+                (k.to_string(), unescape(v))
+            })
+            .collect();
+        (command.to_string(), props, unescape(message))
+    }
+
+    #[test]
+    fn github_one_line_span_has_columns_and_title_is_the_code() {
+        let src = SourceFile::new("templates/a.toml", "body = \"Hi {{1}} and {{3}}\"\n".into());
+        let d = Diagnostic::new(&WT003, 0, 22..27, "found {{1}} then {{3}}")
+            .help("renumber {{3}} to {{2}}");
+        let out = github(&report_of(d), &[src]);
+        assert_eq!(
+            out,
+            "::error file=templates/a.toml,line=1,col=23,endLine=1,endColumn=28,title=WT003::\
+             templates/a.toml:1:23: WT003 found {{1}} then {{3}}%0Ahelp: renumber {{3}} to {{2}}\n"
+        );
+        let (cmd, props, msg) = parse_command(out.trim_end());
+        assert_eq!(cmd, "error");
+        assert!(props.contains(&("title".into(), "WT003".into())));
+        assert!(msg.ends_with("help: renumber {{3}} to {{2}}"));
+    }
+
+    #[test]
+    fn github_multi_line_span_drops_columns() {
+        // GitHub rejects col/endColumn when line != endLine (astral-sh/ruff#22074).
+        let text = "body = \"\"\"\nline one\nline two\"\"\"\n".to_string();
+        let src = SourceFile::new("t.toml", text.clone());
+        let d = Diagnostic::new(&WT003, 0, 7..text.len() - 1, "m");
+        let (_, props, _) = parse_command(github(&report_of(d), &[src]).trim_end());
+        let keys: Vec<&str> = props.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["file", "line", "endLine", "title"]);
+        assert_eq!(props[1].1, "1");
+        assert_eq!(props[2].1, "3");
+    }
+
+    #[test]
+    fn github_span_ending_in_newline_stays_on_its_line() {
+        let src = SourceFile::new("t.toml", "abc\ndef\n".into());
+        let d = Diagnostic::new(&WT003, 0, 0..4, "m");
+        let (_, props, _) = parse_command(github(&report_of(d), &[src]).trim_end());
+        assert!(props.contains(&("endLine".into(), "1".into())), "{props:?}");
+        assert!(
+            props.contains(&("endColumn".into(), "5".into())),
+            "{props:?}"
+        );
+    }
+
+    #[test]
+    fn github_escapes_properties_and_data_as_the_toolkit_does() {
+        assert_eq!(escape_data("100% a\r\nb: c, d"), "100%25 a%0D%0Ab: c, d");
+        assert_eq!(
+            escape_property("100% a\r\nb: c, d"),
+            "100%25 a%0D%0Ab%3A c%2C d"
+        );
+        // A path with `:` and `,` cannot break the property list; the message keeps them.
+        let src = SourceFile::new("we,ird:name%.toml", "x = 1\n".into());
+        let d = Diagnostic::new(&WT003, 0, 0..1, "50% off: now, \"quoted\"\nsecond line");
+        let out = github(&report_of(d), &[src]);
+        assert!(
+            out.starts_with("::error file=we%2Cird%3Aname%25.toml,line=1,"),
+            "{out}"
+        );
+        assert_eq!(
+            out.lines().count(),
+            1,
+            "a message newline must be escaped: {out}"
+        );
+        let (_, props, msg) = parse_command(out.trim_end());
+        assert_eq!(props[0], ("file".into(), "we,ird:name%.toml".into()));
+        assert!(
+            msg.ends_with("50% off: now, \"quoted\"\nsecond line"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn github_levels() {
+        let src = SourceFile::new("t.toml", "x\n".into());
+        for (sev, cmd) in [
+            (Severity::Error, "::error "),
+            (Severity::Warning, "::warning "),
+            (Severity::Info, "::notice "),
+        ] {
+            let d = Diagnostic::new(&WT003, 0, 0..1, "m").severity(sev);
+            assert!(github(&report_of(d), std::slice::from_ref(&src)).starts_with(cmd));
+        }
     }
 }

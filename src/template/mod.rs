@@ -175,6 +175,9 @@ pub enum Header {
         example: Option<Str>,
         /// The whole header value.
         span: Range<usize>,
+        /// Known keys the table has a misspelling of (`exmple` → `example`): WT000 reports
+        /// the typo, so rules do not report the key as missing too.
+        misspelt: Vec<&'static str>,
     },
     Location {
         span: Range<usize>,
@@ -289,6 +292,9 @@ impl ButtonKind {
 #[derive(Debug, Clone)]
 pub struct Button {
     pub kind: ButtonKind,
+    /// Known keys the table has a misspelling of (`phone` → `phone_number`): WT000 reports
+    /// the typo, so rules do not report the key as missing too.
+    pub misspelt: Vec<&'static str>,
     /// The whole `[[buttons]]` table.
     pub span: Range<usize>,
     pub type_value: Str,
@@ -370,13 +376,17 @@ impl<'s> LoadCx<'s> {
         self.diags.push(d);
     }
 
+    fn empty_file(&mut self) {
+        self.error(
+            0..0,
+            "the file is empty".into(),
+            Some("write `category = \"utility\"` and a `[languages.en_US]` table with `body = \"…\"`; see `wt explain WT000`".into()),
+        );
+    }
+
     fn document(&mut self, stem: &str) -> Option<Template> {
         if self.src.trim_start_matches('\u{feff}').trim().is_empty() {
-            self.error(
-                0..0,
-                "the file is empty".into(),
-                Some("a template needs `category` and a `[languages.<code>]` table with a `body`; see `wt explain WT000`".into()),
-            );
+            self.empty_file();
             return None;
         }
         let root = match DeTable::parse(self.src) {
@@ -385,17 +395,20 @@ impl<'s> LoadCx<'s> {
                 let span = e.span().unwrap_or(0..0);
                 let span = self.widen(span);
                 let msg = e.message().trim().trim_end_matches('.').to_string();
-                self.error(
-                    span,
-                    format!("invalid TOML: {msg}"),
-                    Some("fix the syntax at the marked position".into()),
-                );
+                let help = syntax_help(&msg);
+                self.error(span, format!("invalid TOML: {msg}"), Some(help));
                 return None;
             }
         };
         let root_span = root.span();
         let table = root.into_inner();
-        self.unknown_keys(&table, TOP_KEYS, "the top level");
+        // Only comments: as empty as a file of zero bytes, and one finding says so (not a
+        // missing `category` plus a missing `languages`).
+        if table.is_empty() {
+            self.empty_file();
+            return None;
+        }
+        let top_typos = self.unknown_keys(&table, TOP_KEYS, "the top level");
 
         let name_value = self.opt_str(&table, "name");
         let category_value = self.opt_str(&table, "category");
@@ -405,7 +418,12 @@ impl<'s> LoadCx<'s> {
         let category = category_value
             .as_ref()
             .and_then(|c| Category::parse(&c.value));
-        if category_value.is_none() && table.get("category").is_none() {
+        // `categroy = "utility"` is one mistake: the unknown key says "did you mean
+        // `category`?", so a second finding for the missing key would be noise.
+        if category_value.is_none()
+            && table.get("category").is_none()
+            && !top_typos.contains(&"category")
+        {
             self.error(
                 root_span.start..root_span.start,
                 "missing required key `category`".into(),
@@ -433,6 +451,7 @@ impl<'s> LoadCx<'s> {
 
         let mut languages = Vec::new();
         match table.get("languages") {
+            None if top_typos.contains(&"languages") => {}
             None => self.error(
                 root_span.start..root_span.start,
                 "missing required key `languages`: a template needs at least one language".into(),
@@ -487,16 +506,15 @@ impl<'s> LoadCx<'s> {
             return None;
         };
         let path = format!("[languages.{code}]");
-        let before = self.diags.len();
-        self.unknown_keys(t, LANGUAGE_KEYS, &path);
-        let had_unknown = self.diags.len() > before;
+        let typos = self.unknown_keys(t, LANGUAGE_KEYS, &path);
 
         let header = t.get("header").and_then(|h| self.header(&code, h));
         let body = self.opt_str(t, "body");
         let footer = self.opt_str(t, "footer");
-        // An unknown key is usually the misspelt body (`bdy`): one finding is enough.
+        // A misspelt body (`bdy`, "did you mean `body`?") is one finding. Any other unknown
+        // key (`footr`) does not excuse the missing body.
         if body.is_none()
-            && !had_unknown
+            && !typos.contains(&"body")
             && t.get("body").is_none()
             && category != Some(Category::Authentication)
         {
@@ -553,7 +571,7 @@ impl<'s> LoadCx<'s> {
         match v.get_ref() {
             DeValue::String(s) => Some(Header::Text(self.str_of(v, s))),
             DeValue::Table(t) => {
-                self.unknown_keys(t, &["format", "example"], "header");
+                let misspelt = self.unknown_keys(t, &["format", "example"], "header");
                 let Some(format_value) = self.opt_str(t, "format") else {
                     if t.get("format").is_none() {
                         self.error(
@@ -572,18 +590,21 @@ impl<'s> LoadCx<'s> {
                         format_value,
                         example,
                         span,
+                        misspelt,
                     }),
                     "video" => Some(Header::Media {
                         format: MediaFormat::Video,
                         format_value,
                         example,
                         span,
+                        misspelt,
                     }),
                     "document" => Some(Header::Media {
                         format: MediaFormat::Document,
                         format_value,
                         example,
                         span,
+                        misspelt,
                     }),
                     "location" => {
                         if let Some(e) = example {
@@ -714,7 +735,7 @@ impl<'s> LoadCx<'s> {
         };
         let mut allowed = vec!["type"];
         allowed.extend_from_slice(kind.keys());
-        self.unknown_keys(t, &allowed, &format!("a `{}` button", kind.as_str()));
+        let misspelt = self.unknown_keys(t, &allowed, &format!("a `{}` button", kind.as_str()));
         let mut supported_apps = Vec::new();
         if let Some(apps) = t.get("supported_apps") {
             match apps.get_ref() {
@@ -752,6 +773,7 @@ impl<'s> LoadCx<'s> {
         }
         Some(Button {
             kind,
+            misspelt,
             span,
             type_value,
             text: self.opt_str(t, "text"),
@@ -827,12 +849,22 @@ impl<'s> LoadCx<'s> {
         );
     }
 
-    fn unknown_keys(&mut self, t: &DeTable<'_>, allowed: &[&str], place: &str) {
+    /// Reports keys not in `allowed`; returns the allowed keys they were suggested for.
+    fn unknown_keys(
+        &mut self,
+        t: &DeTable<'_>,
+        allowed: &[&'static str],
+        place: &str,
+    ) -> Vec<&'static str> {
+        let mut suggested = Vec::new();
         for key in t.keys() {
             let k = key.get_ref();
             if !allowed.contains(&k.as_ref()) {
                 let help = match suggest(k, allowed) {
-                    Some(s) => format!("did you mean `{s}`?"),
+                    Some(s) => {
+                        suggested.push(s);
+                        format!("did you mean `{s}`?")
+                    }
                     None => format!("allowed keys here: {}", allowed.join(", ")),
                 };
                 self.error(
@@ -842,6 +874,7 @@ impl<'s> LoadCx<'s> {
                 );
             }
         }
+        suggested
     }
 
     /// An empty span at the end of the file points nowhere visible: widen it to the last
@@ -856,6 +889,18 @@ impl<'s> LoadCx<'s> {
             .next()
             .map_or(start, |c| start + c.len_utf8());
         start..end
+    }
+}
+
+/// What to type for a TOML syntax error, from toml's message.
+fn syntax_help(message: &str) -> String {
+    if message.contains("duplicate key") {
+        "a key or table may appear once per file: merge the two, or remove one".to_string()
+    } else if message.contains("basic string") || message.contains("literal string") {
+        "close the string on the same line (`\"…\"`), or use `\"\"\"…\"\"\"` for text over several lines"
+            .to_string()
+    } else {
+        "fix the TOML syntax at the marked position (https://toml.io)".to_string()
     }
 }
 

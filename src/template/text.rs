@@ -95,11 +95,37 @@ pub fn vars(segments: &[Segment]) -> impl Iterator<Item = &Var> {
     })
 }
 
+/// The variable a placeholder stands for as its author meant it: the name of a well-formed
+/// one, or the guess for a broken one (`{{ 1 }}` → 1, `{{first-name}}` → first_name, `{{2}` →
+/// 2). Rules that count variables (WT110) use it, so a typo in the braces is reported once by
+/// WT001/WT002 and not a second time as a wrong number of examples. `None` for literals and
+/// for broken placeholders nothing can be guessed from (`{{}}`, a stray `}}`).
+pub fn intended(seg: &Segment) -> Option<VarName> {
+    let guess = match seg {
+        Segment::Literal(_) => return None,
+        Segment::Var(Var {
+            name: VarName::Invalid(content),
+            ..
+        }) => guess_name(content)?,
+        Segment::Var(v) => return Some(v.name.clone()),
+        Segment::Malformed(m) => m
+            .suggestion
+            .as_deref()
+            .and_then(|s| s.strip_prefix("{{")?.strip_suffix("}}"))?
+            .to_string(),
+    };
+    if guess.bytes().all(|b| b.is_ascii_digit()) {
+        Some(VarName::Positional(guess.parse().unwrap_or(u32::MAX)))
+    } else {
+        Some(VarName::Named(guess))
+    }
+}
+
 /// What the grammar recognises before classification.
 enum Raw<'a> {
     /// Literal text without braces.
     Text(&'a str),
-    /// `open` braces, content without braces or newline, `close` braces.
+    /// `open` braces, content without braces or line break, `close` braces.
     Braced {
         open: &'a str,
         content: &'a str,
@@ -122,7 +148,9 @@ fn text_run(input: &str) -> IResult<&str, Raw<'_>> {
 fn braced(input: &str) -> IResult<&str, Raw<'_>> {
     (
         take_while1(|c| c == '{'),
-        take_till(|c| c == '{' || c == '}' || c == '\n'),
+        // A placeholder never spans lines; stop before CR too, so an unclosed `{{2` at the
+        // end of a CRLF line does not take the `\r` into its span.
+        take_till(|c| c == '{' || c == '}' || c == '\n' || c == '\r'),
         take_while(|c| c == '}'),
     )
         .map(|(open, content, close)| Raw::Braced {
@@ -185,9 +213,9 @@ fn name_of(content: &str) -> VarName {
         if bytes.len() > 1 && bytes[0] == b'0' {
             return VarName::Invalid(content.to_string());
         }
-        if let Ok(n) = content.parse::<u32>() {
-            return VarName::Positional(n);
-        }
+        // `[1-9][0-9]*` is the valid form at any length; a number past u32 is still a
+        // positional variable (WT003 asks to renumber it), not invalid characters.
+        return VarName::Positional(content.parse::<u32>().unwrap_or(u32::MAX));
     } else if bytes[0].is_ascii_lowercase()
         && bytes
             .iter()
@@ -213,7 +241,8 @@ pub fn guess_name(content: &str) -> Option<String> {
         return None;
     }
     if trimmed.bytes().all(|b| b.is_ascii_digit()) {
-        let n: u64 = trimmed.parse().ok()?;
+        // `{{00}}` has no number to suggest: `{{0}}` is wrong too (WT003).
+        let n: u64 = trimmed.parse().ok().filter(|n| *n > 0)?;
         return Some(n.to_string());
     }
     let ok = trimmed.as_bytes()[0].is_ascii_lowercase()
@@ -275,6 +304,7 @@ mod tests {
         assert_eq!(show("a {{}} b"), ["lit:a ", "bad:{{}}", "lit: b"]);
         assert_eq!(show("a {{1 b"), ["lit:a ", "bad:{{1 b"]);
         assert_eq!(show("x }} y"), ["lit:x ", "bad:}}", "lit: y"]);
+        assert_eq!(show("a {{2\r\nb"), ["lit:a ", "bad:{{2", "lit:\r\nb"]);
     }
 
     #[test]
@@ -283,6 +313,7 @@ mod tests {
         assert_eq!(show("{{#1}}"), ["var:Invalid(\"#1\")"]);
         assert_eq!(show("{{First}}"), ["var:Invalid(\"First\")"]);
         assert_eq!(show("{{01}}"), ["var:Invalid(\"01\")"]);
+        assert_eq!(show("{{99999999999}}"), ["var:Positional(4294967295)"]);
     }
 
     #[test]
@@ -298,6 +329,26 @@ mod tests {
         };
         assert_eq!(m.suggestion.as_deref(), Some("{{1}}"));
         assert_eq!(guess_name(" First-Name ").as_deref(), Some("first_name"));
+    }
+
+    #[test]
+    fn intended_names_of_broken_placeholders() {
+        let names: Vec<Option<VarName>> = parse("{{ 1 }} {{2} {{first-name}} {{}} }} {{3}}")
+            .iter()
+            .filter(|s| !matches!(s, Segment::Literal(_)))
+            .map(intended)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                Some(VarName::Positional(1)),
+                Some(VarName::Positional(2)),
+                Some(VarName::Named("first_name".into())),
+                None,
+                None,
+                Some(VarName::Positional(3)),
+            ]
+        );
     }
 
     proptest! {

@@ -63,7 +63,8 @@ declare_rules! {
     WT103 = ("WT103", "auth-expiry-range", Error, Authentication, "code_expiration_minutes outside 1–90");
 
     /// ## What it does
-    /// A custom label on the OTP button.
+    /// A custom label on the OTP button: `text` (the copy-code label) or `autofill_text`
+    /// (the one-tap label).
     ///
     /// ## Why it matters
     /// Meta's default labels ("Copy code", "Autofill") are localised for the customer; a custom
@@ -91,7 +92,7 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
                     &WT103,
                     m.span(),
                     "`code_expiration_minutes` only applies to authentication templates",
-                    "remove it, or set `category = \"authentication\"`",
+                    "remove `code_expiration_minutes`, or set `category = \"authentication\"`",
                 );
             }
         }
@@ -138,17 +139,32 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
             .iter()
             .filter(|b| b.kind == ButtonKind::Otp)
             .collect();
-        if otp.len() != 1 {
-            let span = otp
-                .get(1)
-                .map_or(lang.code_span.clone(), |b| b.span.clone());
-            cx.report(&WT101, span, format!("an authentication template needs exactly one OTP button, found {}", otp.len()), "add one `[[languages.<code>.buttons]]` with `type = \"otp\"` and `otp_type = \"copy_code\"`");
+        match otp.get(1) {
+            None if otp.is_empty() => cx.report(
+                &WT101,
+                lang.code_span.clone(),
+                "an authentication template needs exactly one OTP button, found none",
+                format!(
+                    "add `[[languages.{}.buttons]]` with `type = \"otp\"` and `otp_type = \"copy_code\"`",
+                    lang.code
+                ),
+            ),
+            None => {}
+            Some(second) => cx.report(
+                &WT101,
+                second.type_value.span(),
+                format!(
+                    "an authentication template needs exactly one OTP button, found {}",
+                    otp.len()
+                ),
+                "remove this OTP button: one is all Meta accepts",
+            ),
         }
         for b in &lang.buttons {
             if b.kind == ButtonKind::Url {
                 cx.report(
                     &WT102,
-                    b.span.clone(),
+                    b.type_value.span(),
                     "URL buttons are not allowed in authentication templates",
                     "remove the URL button",
                 );
@@ -160,7 +176,7 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
                         "a `{}` button in an authentication template",
                         b.kind.as_str()
                     ),
-                    "authentication templates carry only the OTP button",
+                    "remove this button: authentication templates carry only the OTP button",
                 );
             }
             for s in [&b.text, &b.autofill_text].into_iter().flatten() {
@@ -185,15 +201,22 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
             if b.kind != ButtonKind::Otp {
                 continue;
             }
-            if let Some(text) = &b.text {
-                cx.report(
-                    &WT104,
-                    text.span(),
-                    "custom OTP button label",
-                    "leave `text` out so Meta shows its localised default",
-                );
+            // `text` labels the copy-code button, `autofill_text` the one-tap button: both
+            // replace Meta's localised default.
+            for (key, label) in [("text", &b.text), ("autofill_text", &b.autofill_text)] {
+                if let Some(label) = label {
+                    cx.report(
+                        &WT104,
+                        label.span(),
+                        format!("custom OTP button label in `{key}`"),
+                        format!("remove `{key}` so Meta shows its localised default"),
+                    );
+                }
             }
             let Some(otp_type) = &b.otp_type else {
+                if b.misspelt.contains(&"otp_type") {
+                    continue;
+                }
                 cx.report(
                     &WT101,
                     b.type_value.span(),

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::lint::rules::components::is_emoji;
-use crate::lint::rules::declare_rules;
+use crate::lint::rules::{declare_rules, plural};
 use crate::lint::Checker;
 use crate::template::text::Segment;
 use crate::template::{Button, ButtonKind, Category};
@@ -155,9 +155,9 @@ fn counts(cx: &mut Checker<'_>, buttons: &[Button]) {
     if buttons.len() > MAX_BUTTONS {
         cx.report(
             &WT050,
-            buttons[MAX_BUTTONS].span.clone(),
+            buttons[MAX_BUTTONS].type_value.span(),
             format!("{} buttons; Meta allows {MAX_BUTTONS}", buttons.len()),
-            format!("remove {} button(s)", buttons.len() - MAX_BUTTONS),
+            format!("remove {}", plural(buttons.len() - MAX_BUTTONS, "button")),
         );
     }
     for (kind, max, what) in [
@@ -169,9 +169,9 @@ fn counts(cx: &mut Checker<'_>, buttons: &[Button]) {
         if of_kind.len() > max {
             cx.report(
                 &WT050,
-                of_kind[max].span.clone(),
+                of_kind[max].type_value.span(),
                 format!("{} {what} buttons; Meta allows {max}", of_kind.len()),
-                format!("keep at most {max} {what} button(s)"),
+                format!("keep at most {}", plural(max, &format!("{what} button"))),
             );
         }
     }
@@ -189,9 +189,9 @@ fn counts(cx: &mut Checker<'_>, buttons: &[Button]) {
                 .unwrap_or(*first);
             cx.report(
                 &WT050,
-                buttons[gap].span.clone(),
+                buttons[gap].type_value.span(),
                 "quick replies must be grouped together, all before or all after the other buttons",
-                "move this button before or after all quick replies",
+                "move this button before the first or after the last quick reply",
             );
         }
     }
@@ -200,7 +200,7 @@ fn counts(cx: &mut Checker<'_>, buttons: &[Button]) {
 fn label(cx: &mut Checker<'_>, b: &Button) {
     let needs_label = !matches!(b.kind, ButtonKind::Otp | ButtonKind::CopyCode);
     let Some(text) = &b.text else {
-        if needs_label {
+        if needs_label && !b.misspelt.contains(&"text") {
             cx.report(
                 &WT051,
                 b.type_value.span(),
@@ -230,8 +230,11 @@ fn label(cx: &mut Checker<'_>, b: &Button) {
             &WT051,
             text,
             start..v.len(),
-            format!("button label is {len} characters; Meta allows {MAX_LABEL_CHARS}"),
-            format!("shorten the label by {} characters", len - MAX_LABEL_CHARS),
+            format!("the button label is {len} characters; Meta allows {MAX_LABEL_CHARS}"),
+            format!(
+                "shorten the label by {}",
+                plural(len - MAX_LABEL_CHARS, "character")
+            ),
         );
     }
     for seg in text.segments() {
@@ -250,25 +253,37 @@ fn label(cx: &mut Checker<'_>, b: &Button) {
         .char_indices()
         .find(|(_, c)| is_emoji(*c) || matches!(c, '\n' | '\r' | '*' | '_' | '~' | '`'))
     {
-        let what = if is_emoji(c) {
-            format!("the emoji {c}")
+        let (what, help) = if is_emoji(c) {
+            (
+                format!("the emoji {c}"),
+                "remove the emoji: button labels are plain text".to_string(),
+            )
         } else if c == '\n' || c == '\r' {
-            "a newline".into()
+            (
+                "a newline".to_string(),
+                "write the label on one line".to_string(),
+            )
         } else {
-            format!("the formatting character `{c}`")
+            (
+                format!("the formatting character `{c}`"),
+                format!("remove the `{c}`: button labels are plain text"),
+            )
         };
         cx.report_in(
             &WT051,
             text,
             i..i + c.len_utf8(),
             format!("the button label contains {what}"),
-            "button labels are plain text: no emoji, newlines or markup",
+            help,
         );
     }
 }
 
 fn phone(cx: &mut Checker<'_>, b: &Button) {
     let Some(p) = &b.phone_number else {
+        if b.misspelt.contains(&"phone_number") {
+            return;
+        }
         cx.report(
             &WT053,
             b.type_value.span(),

@@ -1,7 +1,7 @@
 //! Components and limits: WT020–WT029.
 
 use crate::lint::diagnostic::Severity;
-use crate::lint::rules::declare_rules;
+use crate::lint::rules::{declare_rules, plural};
 use crate::lint::Checker;
 use crate::template::text::{Segment, VarName};
 use crate::template::{ExampleValues, Header, Language, Str};
@@ -161,6 +161,76 @@ pub(crate) fn is_emoji(c: char) -> bool {
 pub(crate) const ZERO_WIDTH: &[char] =
     &['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
 
+const ZWJ: char = '\u{200D}';
+const ZWNJ: char = '\u{200C}';
+
+/// Emoji as a reader counts them: a skin tone, U+FE0F, tag characters and everything
+/// joined by U+200D belong to the emoji before them, two regional indicators are one flag,
+/// and a keycap (`1️⃣`) is one emoji although its base is a digit.
+pub(crate) fn emoji_count(s: &str) -> usize {
+    let mut count = 0;
+    // The previous char was (part of) an emoji; a ZWJ after it joins the next one.
+    let mut in_emoji = false;
+    let mut joined = false;
+    let mut half_flag = false;
+    for c in s.chars() {
+        let u = c as u32;
+        if c == ZWJ && in_emoji {
+            joined = true;
+        } else if c == '\u{FE0F}'
+            || (0x1F3FB..=0x1F3FF).contains(&u)
+            || (0xE0020..=0xE007F).contains(&u)
+        {
+            // Presentation selector, skin tone, tag: part of what came before.
+        } else if c == '\u{20E3}' {
+            if !in_emoji {
+                count += 1;
+                in_emoji = true;
+            }
+        } else if (0x1F1E6..=0x1F1FF).contains(&u) {
+            if half_flag && !joined {
+                half_flag = false;
+            } else {
+                count += usize::from(!joined);
+                half_flag = true;
+            }
+            in_emoji = true;
+            joined = false;
+        } else if is_emoji(c) {
+            count += usize::from(!joined);
+            in_emoji = true;
+            joined = false;
+            half_flag = false;
+        } else {
+            in_emoji = false;
+            joined = false;
+            half_flag = false;
+        }
+    }
+    count
+}
+
+/// The first zero-width character that is a stray one. U+200D between two emoji is part of
+/// the emoji (👩‍💻), and U+200C/U+200D between two letters are spelling (Persian and Indic
+/// scripts need them): neither is the invisible junk copied from documentation that WT028
+/// is about. U+200B, U+2060 and U+FEFF are always reported.
+fn stray_zero_width(v: &str) -> Option<(usize, char)> {
+    let chars: Vec<(usize, char)> = v.char_indices().collect();
+    chars.iter().enumerate().find_map(|(k, &(i, c))| {
+        if !ZERO_WIDTH.contains(&c) {
+            return None;
+        }
+        let prev = k.checked_sub(1).map(|p| chars[p].1);
+        let next = chars.get(k + 1).map(|n| n.1);
+        let (Some(prev), Some(next)) = (prev, next) else {
+            return Some((i, c));
+        };
+        let emoji_join = c == ZWJ && is_emoji(prev) && is_emoji(next);
+        let letters_join = (c == ZWJ || c == ZWNJ) && prev.is_alphabetic() && next.is_alphabetic();
+        (!emoji_join && !letters_join).then_some((i, c))
+    })
+}
+
 pub(crate) fn check(cx: &mut Checker<'_>) {
     let t = cx.template;
     for lang in &t.languages {
@@ -171,8 +241,9 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
                 format,
                 example: None,
                 span,
+                misspelt,
                 ..
-            }) => cx.report(
+            }) if !misspelt.contains(&"example") => cx.report(
                 &WT027,
                 span.clone(),
                 format!(
@@ -211,10 +282,10 @@ fn header(cx: &mut Checker<'_>, h: &Str) {
             &WT020,
             h,
             overflow(&h.value, MAX_HEADER_CHARS),
-            format!("header is {len} characters; Meta allows {MAX_HEADER_CHARS}"),
+            format!("the header is {len} characters; Meta allows {MAX_HEADER_CHARS}"),
             format!(
-                "shorten the header by {} characters",
-                len - MAX_HEADER_CHARS
+                "shorten the header by {}",
+                plural(len - MAX_HEADER_CHARS, "character")
             ),
         );
     }
@@ -239,10 +310,10 @@ fn footer(cx: &mut Checker<'_>, f: &Str) {
             &WT024,
             f,
             overflow(&f.value, MAX_FOOTER_CHARS),
-            format!("footer is {len} characters; Meta allows {MAX_FOOTER_CHARS}"),
+            format!("the footer is {len} characters; Meta allows {MAX_FOOTER_CHARS}"),
             format!(
-                "shorten the footer by {} characters",
-                len - MAX_FOOTER_CHARS
+                "shorten the footer by {}",
+                plural(len - MAX_FOOTER_CHARS, "character")
             ),
         );
     }
@@ -276,10 +347,19 @@ fn formatting(
             .char_indices()
             .find(|(_, c)| is_emoji(*c) || matches!(c, '*' | '_' | '~' | '`' | '\n' | '\r'))
         {
-            let what = match c {
-                '\n' | '\r' => "a newline".to_string(),
-                c if is_emoji(c) => format!("the emoji {c}"),
-                c => format!("the formatting character `{c}`"),
+            let (what, help) = match c {
+                '\n' | '\r' => (
+                    "a newline".to_string(),
+                    format!("write the {part} on one line: it is plain text"),
+                ),
+                c if is_emoji(c) => (
+                    format!("the emoji {c}"),
+                    format!("remove the emoji: the {part} is plain text"),
+                ),
+                c => (
+                    format!("the formatting character `{c}`"),
+                    format!("remove the `{c}`: the {part} is plain text, without `*`, `_`, `~` or backtick markup"),
+                ),
             };
             let start = r.start + i;
             cx.report_in(
@@ -287,7 +367,7 @@ fn formatting(
                 s,
                 start..start + c.len_utf8(),
                 format!("the {part} contains {what}"),
-                format!("{part} text must be plain: remove emoji, `*`, `_`, `~`, backticks and line breaks"),
+                help,
             );
             return;
         }
@@ -301,30 +381,35 @@ fn body_checks(cx: &mut Checker<'_>, lang: &Language, body: &Str) {
             &WT023,
             body,
             overflow(&body.value, MAX_BODY_CHARS),
-            format!("body is {len} characters; Meta allows {MAX_BODY_CHARS}"),
-            format!("shorten the body by {} characters", len - MAX_BODY_CHARS),
+            format!("the body is {len} characters; Meta allows {MAX_BODY_CHARS}"),
+            format!(
+                "shorten the body by {}",
+                plural(len - MAX_BODY_CHARS, "character")
+            ),
         );
     } else {
         let filled = filled_len(lang, body);
         if filled > MAX_BODY_CHARS {
             let d = cx
                 .diag(&WT023, body.span(), format!("with its example values the body is {filled} characters; Meta allows {MAX_BODY_CHARS} at send time"))
-                .help("shorten the fixed text or the longest values")
+                .help(format!(
+                    "shorten the fixed text or the example values by {}",
+                    plural(filled - MAX_BODY_CHARS, "character")
+                ))
                 .severity(Severity::Warning);
             cx.push(d);
         }
     }
-    let emoji = body
-        .value
-        .chars()
-        .filter(|c| is_emoji(*c) && *c != '\u{FE0F}')
-        .count();
+    let emoji = emoji_count(&body.value);
     if emoji > MAX_EMOJI {
         cx.report(
             &WT029,
             body.span(),
             format!("the body has {emoji} emoji"),
-            format!("keep at most {MAX_EMOJI} emoji"),
+            format!(
+                "remove at least {} emoji (Meta may limit emoji; keep at most {MAX_EMOJI})",
+                emoji - MAX_EMOJI
+            ),
         );
     }
 }
@@ -361,11 +446,15 @@ fn whitespace(cx: &mut Checker<'_>, s: &Str, body: bool) {
     let v = &s.value;
     let mut found: Vec<(std::ops::Range<usize>, &str, &str)> = Vec::new();
     if let Some(i) = v.find('\t') {
-        found.push((i..i + 1, "a tab", "use spaces"));
+        found.push((i..i + 1, "a tab", "replace the tab with a space"));
     }
     if let Some(i) = v.find("    ") {
         let end = i + v[i..].find(|c| c != ' ').unwrap_or(v.len() - i);
-        found.push((i..end, "a run of 4 or more spaces", "use one space"));
+        found.push((
+            i..end,
+            "a run of 4 or more spaces",
+            "replace the run with one space",
+        ));
     }
     if body {
         let normalized: String = v.replace("\r\n", "\n");
@@ -398,7 +487,7 @@ fn whitespace(cx: &mut Checker<'_>, s: &Str, body: bool) {
     if let Some(i) = v.find("\\n") {
         found.push((i..i + 2, "a literal `\\n` (backslash and n)", "write a real line break: use a basic string (\"…\\n…\") or a multi-line string (\"\"\"…\"\"\")"));
     }
-    if let Some((i, c)) = v.char_indices().find(|(_, c)| ZERO_WIDTH.contains(c)) {
+    if let Some((i, c)) = stray_zero_width(v) {
         found.push((
             i..i + c.len_utf8(),
             "a zero-width character",
@@ -407,5 +496,29 @@ fn whitespace(cx: &mut Checker<'_>, s: &Str, body: bool) {
     }
     for (range, what, help) in found {
         cx.report_in(&WT028, s, range, format!("the text contains {what}"), help);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emoji_are_counted_as_readers_see_them() {
+        assert_eq!(emoji_count("🎉🎉"), 2);
+        assert_eq!(emoji_count("👋🏽"), 1, "skin tone");
+        assert_eq!(emoji_count("🇧🇷🇵🇹"), 2, "two flags");
+        assert_eq!(emoji_count("1️⃣ #️⃣"), 2, "keycaps");
+        assert_eq!(emoji_count("👨‍👩‍👧 👩‍💻"), 2, "ZWJ sequences");
+        assert_eq!(emoji_count("🛍️🛍️"), 2, "presentation selector");
+        assert_eq!(emoji_count("no emoji, ‍ just a stray joiner"), 0);
+    }
+
+    #[test]
+    fn joiners_inside_emoji_and_words_are_not_stray() {
+        assert_eq!(stray_zero_width("dev 👩‍💻 ok"), None);
+        assert_eq!(stray_zero_width("می\u{200C}خواهم"), None);
+        assert_eq!(stray_zero_width("{\u{200B}{1}}"), Some((1, '\u{200B}')));
+        assert_eq!(stray_zero_width("a \u{200D}b"), Some((2, ZWJ)));
     }
 }

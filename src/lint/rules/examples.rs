@@ -2,10 +2,10 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use crate::lint::rules::declare_rules;
+use crate::lint::rules::{declare_rules, plural};
 use crate::lint::Checker;
-use crate::template::text::{Segment, VarName};
-use crate::template::{Category, ExampleSet, ExampleValues, Header, Str};
+use crate::template::text::{intended, VarName};
+use crate::template::{Category, ExampleSet, ExampleValues, Header, ParameterFormat, Str};
 
 declare_rules! {
     /// ## What it does
@@ -89,6 +89,10 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "asdf",
     "qwerty",
     "value",
+    "variable",
+    "var",
+    "param",
+    "parameter",
     "text",
     "string",
     "placeholder",
@@ -110,22 +114,33 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
         if let Some(Header::Text(h)) = &lang.header {
             component(
                 cx,
+                t.parameter_format,
                 "header",
                 h,
                 lang.examples.header.as_ref(),
                 lang.code_span.clone(),
             );
         } else if let Some(ex) = &lang.examples.header {
-            cx.report(
-                &WT110,
-                ex.span.clone(),
-                "`examples.header` is given but the header has no variables",
-                "remove `examples.header`",
-            );
+            let (message, help) = match &lang.header {
+                Some(Header::Media { .. }) => (
+                    "a media header takes its sample in `header`, not in `examples.header`",
+                    "remove `examples.header` and write the sample as `header = { format = \"…\", example = \"https://…\" }`",
+                ),
+                Some(_) => (
+                    "`examples.header` is given but a location header has no variables",
+                    "remove `examples.header`",
+                ),
+                None => (
+                    "`examples.header` is given but the template has no header",
+                    "remove `examples.header`, or add a text header such as `header = \"Order {{1}}\"`",
+                ),
+            };
+            cx.report(&WT110, ex.span.clone(), message, help);
         }
         if let Some(b) = &lang.body {
             component(
                 cx,
+                t.parameter_format,
                 "body",
                 b,
                 lang.examples.body.as_ref(),
@@ -145,40 +160,40 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
 /// WT110 for one component.
 fn component(
     cx: &mut Checker<'_>,
+    format: ParameterFormat,
     part: &str,
     text: &Str,
     examples: Option<&ExampleSet>,
     fallback: std::ops::Range<usize>,
 ) {
     let segs = text.segments();
+    // Broken placeholders count as the variable they were meant to be (WT001/WT002 report
+    // the braces), so `{{ 1 }}` with one example is one finding, not two.
     let mut positional = BTreeSet::new();
     let mut named: Vec<(String, std::ops::Range<usize>)> = Vec::new();
     // Name lookups go through sets: scanning the lists for each variable or example was
     // quadratic (minutes for a body with 50,000 named variables).
-    let mut named_set: HashSet<&str> = HashSet::new();
+    let mut named_set: HashSet<String> = HashSet::new();
+    let mut first_span = None;
     for s in &segs {
-        if let Segment::Var(v) = s {
-            match &v.name {
-                VarName::Positional(n) => {
-                    positional.insert(*n);
-                }
-                VarName::Named(n) => {
-                    if named_set.insert(n.as_str()) {
-                        named.push((n.clone(), v.span.clone()));
-                    }
-                }
-                VarName::Invalid(_) => {}
+        let Some(name) = intended(s) else { continue };
+        first_span.get_or_insert_with(|| s.span());
+        match name {
+            VarName::Positional(n) => {
+                positional.insert(n);
             }
+            VarName::Named(n) => {
+                if named_set.insert(n.clone()) {
+                    named.push((n, s.span()));
+                }
+            }
+            VarName::Invalid(_) => {}
         }
     }
     let n_vars = positional.len() + named.len();
     let Some(ex) = examples else {
         if n_vars > 0 {
-            let first = segs.iter().find_map(|s| match s {
-                Segment::Var(v) => Some(v.span.clone()),
-                _ => None,
-            });
-            let span = first.map_or(fallback, |r| text.file_span(r));
+            let span = first_span.map_or(fallback, |r| text.file_span(r));
             let sample = if named.is_empty() {
                 format!(
                     "examples.{part} = [{}]",
@@ -198,7 +213,10 @@ fn component(
                 .diag(
                     &crate::lint::rules::examples::WT110,
                     span,
-                    format!("the {part} has {n_vars} variable(s) but no examples"),
+                    format!(
+                        "the {part} has {} but no examples",
+                        plural(n_vars, "variable")
+                    ),
                 )
                 .help(format!("add `{sample}` with realistic values"))
                 .in_value(text.span());
@@ -208,42 +226,51 @@ fn component(
     };
     match &ex.values {
         ExampleValues::Positional(vals) => {
-            if !named.is_empty() {
+            if format == ParameterFormat::Named {
+                let first = named.first().map_or("first_name", |(n, _)| n.as_str());
                 cx.report(
                     &WT110,
                     ex.span.clone(),
-                    format!("the {part} uses named variables, so its examples must be a table"),
-                    format!("write `examples.{part} = {{ {} = \"…\" }}`", named[0].0),
+                    format!("the template has `parameter_format = \"named\"`, so `examples.{part}` must be a table"),
+                    format!("write `examples.{part} = {{ {first} = \"…\" }}`"),
                 );
-            } else if vals.len() != positional.len() {
+            } else if vals.len() != n_vars {
+                // In a positional template a named variable is one more number to come
+                // (WT004 says so): it still needs its example in the array.
                 cx.report(
                     &WT110,
                     ex.span.clone(),
                     format!(
-                        "{} example(s) for {} variable(s) in the {part}",
-                        vals.len(),
-                        positional.len()
+                        "{} for {} in the {part}",
+                        plural(vals.len(), "example"),
+                        plural(n_vars, "variable")
                     ),
-                    if vals.len() < positional.len() {
+                    if vals.len() < n_vars {
                         format!(
-                            "add {} example value(s), one per variable in order",
-                            positional.len() - vals.len()
+                            "add {} to `examples.{part}`, one per variable in order",
+                            plural(n_vars - vals.len(), "value")
                         )
                     } else {
-                        format!("remove {} example value(s)", vals.len() - positional.len())
+                        format!(
+                            "remove {} from `examples.{part}`",
+                            plural(vals.len() - n_vars, "value")
+                        )
                     },
                 );
             }
         }
         ExampleValues::Named(vals) => {
-            if named.is_empty() && !positional.is_empty() {
+            if format == ParameterFormat::Positional && !positional.is_empty() {
                 cx.report(
                     &WT110,
                     ex.span.clone(),
                     format!(
-                        "the {part} uses positional variables, so its examples must be an array"
+                        "the {part} uses positional variables, so `examples.{part}` must be an array"
                     ),
-                    format!("write `examples.{part} = [\"…\"]`"),
+                    format!(
+                        "write `examples.{part} = [{}]`",
+                        vec!["\"…\""; n_vars].join(", ")
+                    ),
                 );
                 return;
             }
@@ -275,6 +302,16 @@ fn component(
     }
 }
 
+/// `xxxx`, `aaaa`, `0000`, `....`: one character typed over and over is filler, whatever
+/// its length (the list above only has `xxx`). Three or more, so `ll`/`00` stay quiet.
+fn one_char_repeated(v: &str) -> bool {
+    let mut chars = v.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    v.chars().count() >= 3 && chars.all(|c| c == first)
+}
+
 /// WT111, WT112, WT113 on the example values.
 fn values(cx: &mut Checker<'_>, ex: &ExampleSet) {
     let strs = ex.strs();
@@ -288,7 +325,12 @@ fn values(cx: &mut Checker<'_>, ex: &ExampleSet) {
         let lower = v.to_lowercase();
         let is_var = v.starts_with("{{") && v.ends_with("}}");
         let own_name = key == Some(lower.as_str());
-        if v.is_empty() || PLACEHOLDER_VALUES.contains(&lower.as_str()) || is_var || own_name {
+        if v.is_empty()
+            || PLACEHOLDER_VALUES.contains(&lower.as_str())
+            || is_var
+            || own_name
+            || one_char_repeated(v)
+        {
             let shown = if v.is_empty() {
                 "an empty string".to_string()
             } else {
@@ -320,7 +362,11 @@ fn values(cx: &mut Checker<'_>, ex: &ExampleSet) {
         cx.report(
             &WT113,
             ex.span.clone(),
-            format!("all {} examples are \"{}\"", strs.len(), strs[0].value),
+            if strs.len() == 2 {
+                format!("both examples are \"{}\"", strs[0].value)
+            } else {
+                format!("all {} examples are \"{}\"", strs.len(), strs[0].value)
+            },
             "give each variable its own realistic example",
         );
     }

@@ -10,9 +10,15 @@ use crate::lint::diagnostic::Severity;
 
 pub(crate) mod auth;
 pub(crate) mod buttons;
+pub(crate) mod category;
 pub(crate) mod components;
+pub(crate) mod duplicates;
 pub(crate) mod examples;
+pub(crate) mod language;
+pub(crate) mod lexicon;
+pub(crate) mod links;
 pub(crate) mod placeholders;
+pub(crate) mod policy;
 pub(crate) mod structure;
 
 /// The groups of `RULES.md`.
@@ -104,6 +110,15 @@ macro_rules! declare_rules {
 }
 pub(crate) use declare_rules;
 
+/// `1 character`, `6 characters`: counts in messages and help read as English.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// Every rule, ordered by code.
 pub fn all_rules() -> &'static [&'static Rule] {
     static ALL: OnceLock<Vec<&'static Rule>> = OnceLock::new();
@@ -115,6 +130,11 @@ pub fn all_rules() -> &'static [&'static Rule] {
             buttons::RULES,
             auth::RULES,
             examples::RULES,
+            duplicates::RULES,
+            links::RULES,
+            policy::RULES,
+            category::RULES,
+            language::RULES,
         ]
         .concat();
         all.sort_by_key(|r| r.code);

@@ -1,9 +1,9 @@
 //! Placeholders (variables): WT001–WT012.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
-use crate::lint::rules::declare_rules;
+use crate::lint::rules::{declare_rules, plural};
 use crate::lint::Checker;
 use crate::template::text::{guess_name, Segment, Var, VarName};
 use crate::template::{Category, ParameterFormat, Str};
@@ -82,7 +82,9 @@ declare_rules! {
     WT005 = ("WT005", "named-placeholder-duplicate", Warning, Placeholders, "the same named placeholder declared twice with different examples");
 
     /// ## What it does
-    /// The body must not start with a variable (leading whitespace ignored).
+    /// The body must not start with a variable. Like WT007 at the end, whitespace,
+    /// punctuation, markup and emoji before it do not count as text (`¡{{1}}, …`, `*{{1}}*, …`
+    /// and `👋 {{1}}, …` start with a variable).
     ///
     /// ## Why Meta rejects it
     /// Subcode 2388299 "Leading or trailing parameters not allowed" (meta/api.md §3).
@@ -240,8 +242,12 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
             let Some(s) = s else { continue };
             let segments = s.segments();
             syntax(cx, s, &segments, t.parameter_format);
-            if part != "footer" {
+            // In a named template every number is already a WT004; numbering them again
+            // would ask the user to renumber what they must rename.
+            if part != "footer" && t.parameter_format == ParameterFormat::Positional {
                 sequence(cx, s, &segments, part);
+            }
+            if part != "footer" {
                 adjacent(cx, s, &segments);
             }
         }
@@ -319,6 +325,15 @@ fn syntax(cx: &mut Checker<'_>, s: &Str, segments: &[Segment], format: Parameter
 
 /// WT003 and WT011 for one component (header and body are numbered independently).
 fn sequence(cx: &mut Checker<'_>, s: &Str, segments: &[Segment], part: &str) {
+    let distinct: BTreeSet<u32> = crate::template::text::vars(segments)
+        .filter_map(|v| match v.name {
+            VarName::Positional(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    // A repeated variable gets a number past every number in use, so the help never
+    // suggests one that is taken.
+    let mut next_free = distinct.len() as u32 + 1;
     let mut first: BTreeMap<u32, Range<usize>> = BTreeMap::new();
     for seg in segments {
         if let Segment::Var(Var {
@@ -331,12 +346,12 @@ fn sequence(cx: &mut Checker<'_>, s: &Str, segments: &[Segment], part: &str) {
                     &WT011,
                     s,
                     span.clone(),
-                    format!("`{{{{{n}}}}}` is used twice in the {part}"),
+                    format!("`{}` is used twice in the {part}", &s.value[span.clone()]),
                     format!(
-                        "give the second use its own number (`{{{{{}}}}}`) and example",
-                        first.len() + 1
+                        "give the second use its own number (`{{{{{next_free}}}}}`) and example"
                     ),
                 );
+                next_free += 1;
             } else {
                 first.insert(*n, span.clone());
             }
@@ -344,24 +359,31 @@ fn sequence(cx: &mut Checker<'_>, s: &Str, segments: &[Segment], part: &str) {
     }
     let count = first.len() as u32;
     let mut missing = (1..=count).filter(|k| !first.contains_key(k));
-    let mut prev: Option<u32> = None;
+    // Messages show placeholders as written (`{{99999999999}}` is stored saturated).
+    let written = |span: &Range<usize>| s.value[span.clone()].to_string();
+    let mut prev: Option<(u32, String)> = None;
     for (n, span) in &first {
+        let shown = written(span);
         if *n >= 1 && *n <= count {
-            prev = Some(*n);
+            prev = Some((*n, shown));
             continue;
         }
         let target = missing.next();
-        let message = match (n, prev) {
-            (0, _) => "variables are numbered from 1; found `{{0}}`".to_string(),
-            (_, None) => format!("variables must start at `{{{{1}}}}`; the {part} starts at `{{{{{n}}}}}`"),
-            (_, Some(p)) => format!("variables must be numbered 1, 2, 3 … without gaps; found `{{{{{p}}}}}` then `{{{{{n}}}}}`"),
+        let message = match (n, &prev) {
+            (0, _) => format!("variables are numbered from 1; found `{shown}`"),
+            (_, None) => format!("variables must start at `{{{{1}}}}`; the {part} starts at `{shown}`"),
+            (_, Some((p, p_shown))) if p + 1 < *n => format!("variables must be numbered 1, 2, 3 … without gaps; found `{p_shown}` then `{shown}`"),
+            (_, Some(_)) => format!(
+                "variables must be numbered 1, 2, 3 … without gaps; the {part} has no `{{{{{}}}}}`",
+                target.unwrap_or(1)
+            ),
         };
         let help = match target {
-            Some(m) => format!("renumber `{{{{{n}}}}}` to `{{{{{m}}}}}`"),
+            Some(m) => format!("renumber `{shown}` to `{{{{{m}}}}}`"),
             None => "number the variables 1, 2, 3 … in the order of their examples".to_string(),
         };
         cx.report_in(&WT003, s, span.clone(), message, help);
-        prev = Some(*n);
+        prev = Some((*n, shown));
     }
 }
 
@@ -383,7 +405,11 @@ fn adjacent(cx: &mut Checker<'_>, s: &Str, segments: &[Segment]) {
                                 &s.value[prev.span.clone()],
                                 &s.value[v.span.clone()]
                             ),
-                            "put words between the variables, e.g. `{{1}} at {{2}}`",
+                            format!(
+                                "put words between them, e.g. `{} at {}`",
+                                &s.value[prev.span.clone()],
+                                &s.value[v.span.clone()]
+                            ),
                         );
                     }
                 }
@@ -401,7 +427,9 @@ fn body_shape(cx: &mut Checker<'_>, body: &Str) {
     let segments = body.segments();
     let vars: Vec<&Var> = crate::template::text::vars(&segments).collect();
     if let Some(first) = vars.first() {
-        if text[..first.span.start].trim().is_empty() {
+        // Symmetric with WT007: Meta's subcode 2388299 is "leading or trailing
+        // parameters", and a leading `¡` or `*` is no more text than a trailing `.`.
+        if !has_alnum(&text[..first.span.start]) {
             cx.report_in(
                 &WT006,
                 body,
@@ -410,7 +438,10 @@ fn body_shape(cx: &mut Checker<'_>, body: &Str) {
                     "the body starts with the variable `{}`",
                     &text[first.span.clone()]
                 ),
-                "start with words, e.g. `Hello {{1}}, …`",
+                format!(
+                    "start with words, e.g. `Hello {}, …`",
+                    &text[first.span.clone()]
+                ),
             );
         }
     }
@@ -424,7 +455,10 @@ fn body_shape(cx: &mut Checker<'_>, body: &Str) {
                     "the body ends with the variable `{}`",
                     &text[last.span.clone()]
                 ),
-                "end with words after the last variable, e.g. `… {{2}}. Thank you.`",
+                format!(
+                    "end with words after the last variable, e.g. `… {}. Thank you.`",
+                    &text[last.span.clone()]
+                ),
             );
         }
     }
@@ -436,12 +470,13 @@ fn body_shape(cx: &mut Checker<'_>, body: &Str) {
             &WT009,
             body.span(),
             format!(
-                "{n} variable(s) but only {} fixed word(s); Meta wants at least {need}",
-                words.len()
+                "{} but only {}; Meta wants at least {need}",
+                plural(n, "variable"),
+                plural(words.len(), "fixed word")
             ),
             format!(
-                "add at least {} word(s) of fixed text around the variables",
-                need - words.len()
+                "add at least {} of fixed text around the variables",
+                plural(need - words.len(), "word")
             ),
         );
     }
@@ -460,10 +495,20 @@ fn body_shape(cx: &mut Checker<'_>, body: &Str) {
             .diag(
                 &WT012,
                 body.span(),
-                format!(
-                    "the body has {} fixed word(s): it says nothing without its variables",
-                    words.len()
-                ),
+                if n == 0 {
+                    format!(
+                        "the body has only {}: too little to say what the message is for",
+                        plural(words.len(), "word")
+                    )
+                } else if only_greeting {
+                    "the body is a greeting plus variables: it says nothing without their values"
+                        .to_string()
+                } else {
+                    format!(
+                        "the body has only {}: it says nothing without its variables",
+                        plural(words.len(), "fixed word")
+                    )
+                },
             )
             .help(
                 "say what the message is about in fixed text, e.g. `your order {{1}} has shipped`",
@@ -499,12 +544,16 @@ fn body_shape(cx: &mut Checker<'_>, body: &Str) {
         if !has_alnum(&fixed) && !vars.is_empty() && text.trim() != line.trim() {
             let trimmed_start = range.start + (line.len() - line.trim_start().len());
             let trimmed_end = range.start + line.trim_end().len();
+            let first_var = vars
+                .iter()
+                .find(|v| v.span.start >= range.start && v.span.end <= range.end)
+                .map_or("{{1}}", |v| &text[v.span.clone()]);
             cx.report_in(
                 &WT010,
                 body,
                 trimmed_start..trimmed_end,
                 "this line is made only of variables and punctuation",
-                "say what the values are, e.g. `Check-in: {{1}}`",
+                format!("say what the value is on the same line, e.g. `Check-in: {first_var}`"),
             );
         }
     }

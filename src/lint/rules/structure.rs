@@ -1,8 +1,8 @@
 //! Files and structure: WT000, WT120–WT123, WT126, WT130–WT132.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
-use crate::lint::diagnostic::{Diagnostic, Related, Severity};
+use crate::lint::diagnostic::{clip_name, Diagnostic, Related, Severity};
 use crate::lint::rules::declare_rules;
 use crate::lint::{Checker, Selection, Workspace};
 
@@ -47,8 +47,9 @@ declare_rules! {
     WT120 = ("WT120", "name-format", Error, Structure, "name not ^[a-z0-9_]{1,512}$");
 
     /// ## What it does
-    /// Flags names that say nothing about the message: `template_12`, `test2`,
-    /// `new_template`, `untitled`, `my_template`.
+    /// Flags names that say nothing about the message: made only of words such as
+    /// `template`, `test`, `new`, `my`, `sample`, `untitled`, `copy`, numbers and version tags
+    /// (`template_12`, `test2`, `new_template`, `my_test_message_v2`). `test` alone is WT122's.
     ///
     /// ## Why it matters
     /// Meta's guidelines ask for descriptive names (`order_shipped`); a team with hundreds of
@@ -119,7 +120,8 @@ declare_rules! {
     WT130 = ("WT130", "name-file-mismatch", Error, Structure, "name differs from the file stem");
 
     /// ## What it does
-    /// Reports the same (name, language) defined in two files.
+    /// Reports the same (name, language) defined in two files. Each of the files is reported,
+    /// so that linting either one alone (as pre-commit does) finds it.
     ///
     /// ## Why it matters
     /// Meta holds one template per (name, language); two definitions would overwrite each other
@@ -164,22 +166,37 @@ pub const META_LANGUAGES: &[&str] = &[
 /// Meta's name limit (meta/api.md §3.1).
 const MAX_NAME_LEN: usize = 512;
 
-const GENERIC_NAMES: &[&str] = &[
+/// Words that say nothing about a message. A name made only of these, numbers and version
+/// tags (`template_12`, `my_test_template`, `new_message_v2`, `untitled_copy`) is generic.
+const GENERIC_WORDS: &[&str] = &[
     "template",
-    "new_template",
+    "templates",
+    "tpl",
     "untitled",
-    "my_template",
     "sample",
-    "sample_template",
     "temp",
     "tmp",
     "foo",
     "bar",
+    "baz",
     "asdf",
+    "qwerty",
     "example",
     "demo",
     "message",
-    "new_message",
+    "msg",
+    "test",
+    "testing",
+    "new",
+    "my",
+    "copy",
+    "draft",
+    "final",
+    "default",
+    "generic",
+    "whatsapp",
+    "wa",
+    "hsm",
 ];
 
 pub(crate) fn check(cx: &mut Checker<'_>) {
@@ -206,23 +223,40 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if !valid {
-        let fixed: String = name
+        let mut fixed: String = name
             .to_lowercase()
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
             .collect();
-        cx.report(
-            &WT120,
-            name_span.clone(),
-            format!("template name \"{name}\" is not lower-case letters, digits and underscores (1–512)"),
-            format!("name it `{fixed}`"),
-        );
+        fixed.truncate(MAX_NAME_LEN);
+        if fixed.is_empty() {
+            fixed.push_str("order_shipped");
+        }
+        // Without `name` the name is the file stem: there are no bytes in the file to
+        // point at, and the fix is a rename of the file.
+        let (message, help) = if t.name_value.is_some() {
+            (
+                format!("template name \"{name}\" is not lower-case letters, digits and underscores (1–512)"),
+                format!("name the template `{fixed}` (and the file `{fixed}.toml`)"),
+            )
+        } else {
+            (
+                format!("the file name gives the template name \"{name}\", which is not lower-case letters, digits and underscores (1–512)"),
+                format!("rename the file to `{fixed}.toml`"),
+            )
+        };
+        cx.report(&WT120, name_span.clone(), message, help);
     } else if is_generic(name) {
+        let help = if t.name_value.is_some() {
+            "use a descriptive name such as `order_shipped` or `appointment_reminder`"
+        } else {
+            "rename the file to say what the message is for, e.g. `order_shipped.toml`"
+        };
         cx.report(
             &WT121,
             name_span.clone(),
             format!("template name \"{name}\" does not say what the message is for"),
-            "use a descriptive name such as `order_shipped` or `appointment_reminder`",
+            help,
         );
     }
 
@@ -261,11 +295,15 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
 }
 
 fn is_generic(name: &str) -> bool {
-    if GENERIC_NAMES.contains(&name) {
-        return true;
+    // `test` alone is Meta's reserved test template: WT122 has the rule for it.
+    if name == "test" {
+        return false;
     }
-    let stem = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_');
-    stem.len() < name.len() && (GENERIC_NAMES.contains(&stem) || stem == "test")
+    // Numbers and version tags carry no meaning: `test2` is `test`, `v2` is nothing.
+    name.split('_')
+        .map(|w| w.trim_end_matches(|c: char| c.is_ascii_digit()))
+        .filter(|w| !w.is_empty() && *w != "v")
+        .all(|w| GENERIC_WORDS.contains(&w))
 }
 
 fn check_language_code(cx: &mut Checker<'_>, code: &str, span: std::ops::Range<usize>) {
@@ -286,7 +324,7 @@ fn check_language_code(cx: &mut Checker<'_>, code: &str, span: std::ops::Range<u
             format!("malformed language code \"{code}\""),
             match guess {
                 Some(g) => format!("write `{g}`"),
-                None => "use Meta's form: `en`, `en_US`, `pt_BR`, `es_MX` (see meta/api.md §3.8)"
+                None => "use Meta's form, a language and an optional region: `en`, `en_US`, `pt_BR`, `es_MX`"
                     .to_string(),
             },
         );
@@ -298,7 +336,7 @@ fn check_language_code(cx: &mut Checker<'_>, code: &str, span: std::ops::Range<u
             .filter(|c| c.split('_').next() == Some(base))
             .collect();
         let help = if same_base.is_empty() {
-            "Meta does not list this language; see meta/api.md §3.8".to_string()
+            "use a language Meta lists, such as `en_US`, `es_MX` or `pt_BR`; if Meta added this one recently, ignore this warning".to_string()
         } else {
             format!("Meta supports {} for this language", same_base.join(", "))
         };
@@ -340,46 +378,101 @@ fn guess_code(code: &str) -> Option<String> {
 }
 
 /// WT131: the same (name, language) in two files.
+/// WT131. Every definition of a duplicated (name, language) is reported, each pointing at the
+/// other: the output must not depend on the order files are loaded in, and pre-commit passes
+/// only the files that changed, which may be either one of the pair.
 pub(crate) fn check_corpus(ws: &Workspace, selection: &Selection) -> Vec<Diagnostic> {
     if !selection.is_enabled(WT131.code) {
         return Vec::new();
     }
-    let mut seen: HashMap<(&str, &str), (usize, std::ops::Range<usize>)> = HashMap::new();
-    let mut out = Vec::new();
+    type Site = (usize, std::ops::Range<usize>);
+    let mut groups: BTreeMap<(&str, &str), Vec<Site>> = BTreeMap::new();
     for t in &ws.templates {
         for lang in &t.languages {
-            let key = (t.name.as_str(), lang.code.as_str());
-            match seen.get(&key) {
-                Some((file, span)) if *file != t.file => {
-                    let other = ws.sources[*file].display_path();
-                    out.push(
-                        Diagnostic::new(
-                            &WT131,
-                            t.file,
-                            lang.code_span.clone(),
-                            format!(
-                                "`{}` in {} is also defined in {other}",
-                                crate::lint::diagnostic::clip_name(&t.name),
-                                crate::lint::diagnostic::clip_name(&lang.code)
-                            ),
-                        )
-                        .template(Some(&t.name), Some(&lang.code))
-                        .help("keep one file per template name and delete or rename the other")
-                        .related(Related {
-                            file: *file,
-                            span: span.clone(),
-                            template: Some(crate::lint::diagnostic::clip_name(&t.name)),
-                            language: Some(crate::lint::diagnostic::clip_name(&lang.code)),
-                            message: "first defined here".to_string(),
-                        }),
-                    );
-                }
-                Some(_) => {}
-                None => {
-                    seen.insert(key, (t.file, lang.code_span.clone()));
-                }
+            groups
+                .entry((t.name.as_str(), lang.code.as_str()))
+                .or_default()
+                .push((t.file, lang.code_span.clone()));
+        }
+    }
+    let mut out = Vec::new();
+    for ((name, code), mut sites) in groups {
+        // In path order, so that "also defined in" lists files the same way every run.
+        sites.sort_by(|a, b| {
+            ws.sources[a.0]
+                .display_path()
+                .cmp(&ws.sources[b.0].display_path())
+        });
+        sites.dedup_by_key(|s| s.0);
+        if sites.len() < 2 {
+            continue;
+        }
+        for (i, (file, span)) in sites.iter().enumerate() {
+            let others: Vec<&Site> = sites
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, s)| s)
+                .collect();
+            let names: Vec<String> = others
+                .iter()
+                .map(|(f, _)| ws.sources[*f].display_path())
+                .collect();
+            let mut d = Diagnostic::new(
+                &WT131,
+                *file,
+                span.clone(),
+                format!(
+                    "`{}` in {} is also defined in {}",
+                    clip_name(name),
+                    clip_name(code),
+                    names.join(", ")
+                ),
+            )
+            .template(Some(name), Some(code))
+            .help("keep one file per template name and delete or rename the other");
+            for (f, s) in others {
+                d = d.related(Related {
+                    file: *f,
+                    span: s.clone(),
+                    template: Some(clip_name(name)),
+                    language: Some(clip_name(code)),
+                    message: "also defined here".to_string(),
+                });
             }
+            out.push(d);
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_generic;
+
+    #[test]
+    fn generic_names() {
+        for n in [
+            "template_12",
+            "new_template",
+            "untitled",
+            "my_test_message_v2",
+            "test_template",
+            "12345",
+            "sample_copy",
+            "test2",
+            "template12",
+        ] {
+            assert!(is_generic(n), "{n}");
+        }
+        for n in [
+            "test",
+            "order_shipped",
+            "order_template",
+            "test_drive_booking",
+            "v2_invoice",
+        ] {
+            assert!(!is_generic(n), "{n}");
+        }
+    }
 }
