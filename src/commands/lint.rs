@@ -235,6 +235,26 @@ pub fn lint_paths(
     (ws, report)
 }
 
+/// Lints one file held in memory as if it were at `path`, alone (no templates directory, no
+/// disk access): the entry point for fuzzing and property tests. The bytes go through the same
+/// UTF-8 check and loader as a file read from disk.
+pub fn lint_source(
+    path: &Path,
+    bytes: Vec<u8>,
+    options: &LintOptions,
+    selection: &Selection,
+) -> (Workspace, Report) {
+    let (src, t, d) = load_bytes(0, path.to_path_buf(), &stem_of(path), bytes);
+    let ws = Workspace {
+        sources: vec![src],
+        templates: t.into_iter().collect(),
+        load_diagnostics: d,
+        remote: Vec::new(),
+    };
+    let report = crate::lint::run(&ws, options, selection, None);
+    (ws, report)
+}
+
 /// Reads and loads the files to lint. Returns the workspace and, when only some of its files
 /// were asked for (pre-commit), the set to report on.
 pub fn load_workspace(
@@ -332,60 +352,129 @@ fn read_and_load(
     path: &Path,
 ) -> (SourceFile, Option<template::Template>, Vec<Diagnostic>) {
     let display = path.strip_prefix(cwd).unwrap_or(path).to_path_buf();
-    let stem = path
-        .file_stem()
+    match read_capped(path) {
+        Ok(bytes) => load_bytes(id, display, &stem_of(path), bytes),
+        Err(problem) => {
+            let d = Diagnostic::new(&WT000, id, 0..0, problem.message).help(problem.help);
+            (SourceFile::new(display, String::new()), None, vec![d])
+        }
+    }
+}
+
+fn stem_of(path: &Path) -> String {
+    path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let fail = |src: SourceFile, message: String, help: &str, span: std::ops::Range<usize>| {
-        let d = Diagnostic::new(&WT000, id, span, message).help(help);
-        (src, None, vec![d])
-    };
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            return fail(
-                SourceFile::new(display, String::new()),
-                format!("cannot read the file: {e}"),
-                "check that the file exists and is readable",
-                0..0,
-            )
-        }
-    };
+        .unwrap_or_default()
+}
+
+/// Why a path could not be read as a template file.
+struct ReadProblem {
+    message: String,
+    help: &'static str,
+}
+
+/// Reads a template file, refusing anything that is not a regular file and never holding
+/// more than [`MAX_FILE_BYTES`] + 1 bytes.
+///
+/// Only regular files are opened: opening a FIFO blocks until a writer appears (a FIFO named
+/// `x.toml` in the templates directory would hang every commit hook), and a device such as
+/// `/dev/zero` never ends. The cap is enforced while reading, not only from the metadata,
+/// because the size on disk can change between `stat` and `read` and some files report 0.
+fn read_capped(path: &Path) -> Result<Vec<u8>, ReadProblem> {
+    let meta = std::fs::metadata(path).map_err(|e| ReadProblem {
+        message: format!("cannot read the file: {e}"),
+        help: "check that the file exists and is readable",
+    })?;
     if meta.is_dir() {
-        return fail(
-            SourceFile::new(display, String::new()),
-            "this is a directory, not a template file".into(),
-            "rename the directory or pass the files inside it",
-            0..0,
-        );
+        return Err(match std::fs::read_dir(path) {
+            // `collect` hands over a directory it could not list, so that it is reported
+            // instead of silently linting nothing.
+            Err(e) if path.extension().is_none_or(|e| e != "toml") => ReadProblem {
+                message: format!("cannot read the directory: {e}"),
+                help: "check the directory's permissions; its templates were not linted",
+            },
+            _ => ReadProblem {
+                message: "this is a directory, not a template file".into(),
+                help: "rename the directory or pass the files inside it",
+            },
+        });
     }
-    if meta.len() as usize > MAX_FILE_BYTES {
-        return fail(
-            SourceFile::new(display, String::new()),
-            format!(
-                "the file is {} bytes; a template file is at most {} bytes",
-                meta.len(),
-                MAX_FILE_BYTES
+    if !meta.is_file() {
+        return Err(ReadProblem {
+            message: format!(
+                "this is not a regular file ({}), so it was not read",
+                file_kind(&meta)
             ),
-            "a template is a few kilobytes: check that this is the right file",
-            0..0,
-        );
+            help: "a template is a regular `.toml` file: remove or rename this one",
+        });
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return fail(
-                SourceFile::new(display, String::new()),
-                format!("cannot read the file: {e}"),
-                "check the file's permissions",
-                0..0,
-            )
-        }
+    let too_large = |size: String| ReadProblem {
+        message: format!(
+            "the file is {size} bytes; a template file is at most {MAX_FILE_BYTES} bytes"
+        ),
+        help: "a template is a few kilobytes: check that this is the right file",
     };
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(too_large(meta.len().to_string()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| ReadProblem {
+        message: format!("cannot read the file: {e}"),
+        help: "check the file's permissions",
+    })?;
+    match read_at_most(file, MAX_FILE_BYTES) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(too_large(format!("more than {MAX_FILE_BYTES}"))),
+        Err(e) => Err(ReadProblem {
+            message: format!("cannot read the file: {e}"),
+            help: "check the file's permissions",
+        }),
+    }
+}
+
+/// Reads all of `reader` when it holds at most `cap` bytes; `None` when it holds more.
+/// Never buffers more than `cap + 1` bytes, whatever the reader (an endless device, a file
+/// that grows while it is read).
+pub fn read_at_most(reader: impl std::io::Read, cap: usize) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    reader.take(cap as u64 + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() <= cap).then_some(bytes))
+}
+
+#[cfg(unix)]
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let ft = meta.file_type();
+    if ft.is_fifo() {
+        "a FIFO"
+    } else if ft.is_char_device() {
+        "a character device"
+    } else if ft.is_block_device() {
+        "a block device"
+    } else if ft.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn file_kind(_meta: &std::fs::Metadata) -> &'static str {
+    "a special file"
+}
+
+/// Loads a file's bytes: UTF-8 (BOM kept) is parsed; anything else is a WT000 at the first
+/// invalid byte, with a lossy copy of the text so the report can show where.
+fn load_bytes(
+    id: usize,
+    display: PathBuf,
+    stem: &str,
+    bytes: Vec<u8>,
+) -> (SourceFile, Option<template::Template>, Vec<Diagnostic>) {
     match String::from_utf8(bytes) {
         Ok(text) => {
             let src = SourceFile::new(display, text);
-            let loaded = template::load(id, &src, &stem);
+            let loaded = template::load(id, &src, stem);
             (src, loaded.template, loaded.diagnostics)
         }
         Err(e) => {
@@ -400,15 +489,17 @@ fn read_and_load(
             // and length equal to the file on disk, as SPEC §5 requires of the JSON.
             let src = SourceFile::new(display, one_byte_lossy(&bytes));
             let (line, col) = src.line_col(at);
-            fail(
-                src,
+            let d = Diagnostic::new(
+                &WT000,
+                id,
+                at..at + bad_len,
                 format!(
                     "the file is not valid UTF-8: {} at line {line}, column {col}",
                     bad.join(" ")
                 ),
-                "save the file as UTF-8",
-                at..at + bad_len,
             )
+            .help("save the file as UTF-8");
+            (src, None, vec![d])
         }
     }
 }
@@ -424,10 +515,15 @@ fn one_byte_lossy(bytes: &[u8]) -> String {
 }
 
 /// Template files under `dir`: `*.toml`, recursively, except `wt.toml`, hidden entries and
-/// directory symlinks (which could loop).
+/// directory symlinks (which could loop). A directory that cannot be listed is itself put in
+/// `out`, so that reading it reports a WT000 instead of its templates vanishing silently.
 pub fn collect(dir: &Path, out: &mut BTreeSet<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(_) => {
+            out.insert(dir.to_path_buf());
+            return;
+        }
     };
     for entry in entries.flatten() {
         let path = entry.path();

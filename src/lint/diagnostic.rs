@@ -46,6 +46,9 @@ pub struct Diagnostic {
     /// The span of the TOML value the finding lies in: a `# wt: ignore[...]` on the line where
     /// that value starts or ends also suppresses it (a comment cannot sit inside a string).
     pub value_span: Option<Range<usize>>,
+    /// How many more findings of the same rule this one stands for, when a flood of them was
+    /// cut short (see `lint::MAX_FINDINGS_PER_RULE_AND_FILE`); 0 for an ordinary finding.
+    pub hidden: usize,
 }
 
 /// A second place involved in a finding (the other duplicate, the first definition).
@@ -73,6 +76,7 @@ impl Diagnostic {
             language: None,
             related: Vec::new(),
             value_span: None,
+            hidden: 0,
         }
     }
 
@@ -101,9 +105,12 @@ impl Diagnostic {
         self
     }
 
+    /// Names the template and language, each cut to [`MAX_NAME_BYTES`] (with `…`): every
+    /// finding carries a copy, and a 1 MB `name` in a file with many findings made gigabytes
+    /// of copies and of JSON. Real names fit: Meta's limit is 512 characters.
     pub fn template(mut self, name: Option<&str>, language: Option<&str>) -> Self {
-        self.template = name.map(str::to_string);
-        self.language = language.map(str::to_string);
+        self.template = name.map(clip_name);
+        self.language = language.map(clip_name);
         self
     }
 
@@ -111,4 +118,18 @@ impl Diagnostic {
     pub fn sort_key(&self) -> (FileId, usize, usize, &'static str) {
         (self.file, self.span.start, self.span.end, self.code)
     }
+}
+
+/// Longest template name or language code a diagnostic carries; longer ones are cut.
+pub const MAX_NAME_BYTES: usize = 512;
+
+pub fn clip_name(s: &str) -> String {
+    if s.len() <= MAX_NAME_BYTES {
+        return s.to_string();
+    }
+    let mut end = MAX_NAME_BYTES;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
 }

@@ -4,7 +4,7 @@ pub mod diagnostic;
 pub mod rules;
 pub mod suppress;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -133,7 +133,16 @@ pub struct Checker<'a> {
     pub template: &'a Template,
     language: Option<String>,
     pub out: Vec<Diagnostic>,
+    /// Findings pushed so far, per code.
+    counts: HashMap<&'static str, usize>,
+    /// Per code, the first finding past [`MAX_KEPT_PER_TEMPLATE`], standing for the rest.
+    flood: BTreeMap<&'static str, Diagnostic>,
 }
+
+/// Findings of one rule a [`Checker`] keeps for one template; past it, they are only counted.
+/// This bounds memory on a hostile file (a 4 MB body of `{{1}` is a million findings), and is
+/// above [`MAX_FINDINGS_PER_RULE_AND_FILE`], so the report does not change.
+const MAX_KEPT_PER_TEMPLATE: usize = 10 * MAX_FINDINGS_PER_RULE_AND_FILE;
 
 impl<'a> Checker<'a> {
     pub fn new(options: &'a LintOptions, selection: &'a Selection, template: &'a Template) -> Self {
@@ -143,7 +152,15 @@ impl<'a> Checker<'a> {
             template,
             language: None,
             out: Vec::new(),
+            counts: HashMap::new(),
+            flood: BTreeMap::new(),
         }
+    }
+
+    /// The findings, with one standing for each cut flood.
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        self.out.extend(self.flood.into_values());
+        self.out
     }
 
     pub fn set_language(&mut self, code: Option<&str>) {
@@ -173,8 +190,24 @@ impl<'a> Checker<'a> {
     }
 
     pub fn push(&mut self, d: Diagnostic) {
-        if self.selection.is_enabled(d.code) {
+        if !self.selection.is_enabled(d.code) {
+            return;
+        }
+        let n = self.counts.entry(d.code).or_default();
+        *n += 1;
+        if *n <= MAX_KEPT_PER_TEMPLATE {
             self.out.push(d);
+            return;
+        }
+        match self.flood.entry(d.code) {
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(d);
+            }
+            std::collections::btree_map::Entry::Occupied(mut e) => {
+                let first = e.get_mut();
+                first.hidden += 1 + d.hidden;
+                first.severity = first.severity.max(d.severity);
+            }
         }
     }
 
@@ -256,7 +289,7 @@ pub fn run(
                     check(&mut cx);
                 }
             }
-            cx.out
+            cx.finish()
         })
         .collect();
     diags.extend(rules::structure::check_corpus(ws, selection));
@@ -274,6 +307,7 @@ pub fn run(
     diags.dedup_by(|a, b| {
         a.code == b.code && a.span == b.span && a.message == b.message && a.file == b.file
     });
+    let diags = cap_per_file_and_code(diags);
     Report {
         files: report_only.map_or(ws.sources.len(), HashSet::len),
         templates: ws
@@ -284,4 +318,60 @@ pub fn run(
             .sum(),
         diagnostics: diags,
     }
+}
+
+/// At most this many findings of one rule are reported per file; the rest become one summary
+/// finding. A hostile or badly broken file (a 4 MB body of `{{1}` …) would otherwise produce
+/// hundreds of thousands of findings: hundreds of megabytes of report that nobody reads,
+/// and minutes of rendering in a commit hook.
+pub const MAX_FINDINGS_PER_RULE_AND_FILE: usize = 100;
+
+/// Keeps the first [`MAX_FINDINGS_PER_RULE_AND_FILE`] findings of each (file, code), in
+/// order, and replaces the rest with one finding of the same rule (at the first dropped
+/// place, with the highest dropped severity) that says how many were left out. Errors stay
+/// errors, so the exit status does not change.
+fn cap_per_file_and_code(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen: HashMap<(FileId, &'static str), usize> = HashMap::new();
+    let mut overflow: BTreeMap<(FileId, &'static str), (usize, Diagnostic)> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(diags.len().min(4096));
+    for d in diags {
+        let n = seen.entry((d.file, d.code)).or_default();
+        *n += 1;
+        if *n <= MAX_FINDINGS_PER_RULE_AND_FILE && d.hidden == 0 {
+            kept.push(d);
+            continue;
+        }
+        let weight = 1 + d.hidden;
+        match overflow.entry((d.file, d.code)) {
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert((weight, d));
+            }
+            std::collections::btree_map::Entry::Occupied(mut e) => {
+                let (count, first) = e.get_mut();
+                *count += weight;
+                first.severity = first.severity.max(d.severity);
+            }
+        }
+    }
+    if overflow.is_empty() {
+        return kept;
+    }
+    for ((_, code), (count, first)) in overflow {
+        let mut d = Diagnostic::new(
+            rules::find(code).unwrap_or(&rules::structure::WT000),
+            first.file,
+            first.span.clone(),
+            format!(
+                "{count} more {code} finding{} in this file not shown: at most {MAX_FINDINGS_PER_RULE_AND_FILE} per rule and file",
+                if count == 1 { "" } else { "s" }
+            ),
+        )
+        .severity(first.severity)
+        .help("fix the findings shown first; this many usually means the whole file is broken")
+        .template(first.template.as_deref(), first.language.as_deref());
+        d.value_span = first.value_span.clone();
+        kept.push(d);
+    }
+    kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    kept
 }

@@ -4,7 +4,7 @@
 //! Comments are found with toml's own lexer, so a `#` inside a string (`Order #{{1}}`) is
 //! never taken for one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use toml_parser::lexer::TokenKind;
@@ -44,6 +44,28 @@ pub fn apply(
     if sups.is_empty() {
         return diags;
     }
+    // Index the suppressions so that each finding looks only at those that can apply to it:
+    // a file with thousands of comments and findings was quadratic (seconds, then minutes).
+    let mut by_line: HashMap<(FileId, usize), Vec<usize>> = HashMap::new();
+    let mut whole_by_code: HashMap<(FileId, String), Vec<usize>> = HashMap::new();
+    let mut whole_any: HashMap<FileId, Vec<usize>> = HashMap::new();
+    for (i, s) in sups.iter().enumerate() {
+        match (&s.codes, s.whole_file) {
+            (_, false) => by_line.entry((s.file, s.line)).or_default().push(i),
+            (None, true) => whole_any.entry(s.file).or_default().push(i),
+            (Some(codes), true) => {
+                for (code, _) in codes {
+                    let list = whole_by_code.entry((s.file, code.clone())).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+        }
+    }
+    // Whole-file suppressions already marked used for a (file, code), or for a file.
+    let mut whole_done: HashSet<(FileId, &'static str)> = HashSet::new();
+    let mut whole_any_done: HashSet<FileId> = HashSet::new();
     let mut kept = Vec::with_capacity(diags.len());
     for d in diags {
         if d.code == "WT000" || d.code == WT132.code {
@@ -62,21 +84,27 @@ pub fn apply(
             lines.push(src.line_of(v.start));
             lines.push(src.line_of(v.end.saturating_sub(1)));
         }
+        lines.sort_unstable();
+        lines.dedup();
         let mut suppressed = false;
-        for s in sups.iter_mut().filter(|s| s.file == d.file) {
-            if !s.whole_file && !lines.contains(&s.line) {
-                continue;
+        for line in lines {
+            for &i in by_line.get(&(d.file, line)).into_iter().flatten() {
+                suppressed |= mark(&mut sups[i], d.code);
             }
-            match &s.codes {
-                None => {
-                    s.used_any = true;
-                    suppressed = true;
+        }
+        if let Some(list) = whole_any.get(&d.file) {
+            suppressed = true;
+            if whole_any_done.insert(d.file) {
+                for &i in list {
+                    mark(&mut sups[i], d.code);
                 }
-                Some(codes) => {
-                    if codes.iter().any(|(c, _)| c == d.code) {
-                        s.used.insert(d.code.to_string());
-                        suppressed = true;
-                    }
+            }
+        }
+        if let Some(list) = whole_by_code.get(&(d.file, d.code.to_string())) {
+            suppressed = true;
+            if whole_done.insert((d.file, d.code)) {
+                for &i in list {
+                    mark(&mut sups[i], d.code);
                 }
             }
         }
@@ -150,6 +178,24 @@ pub fn apply(
     kept.extend(unused.into_iter().filter(|d| selection.allows(d)));
     sups.clear();
     kept
+}
+
+/// Marks `s` used by a finding of `code` when it covers that code; true when it does.
+fn mark(s: &mut Suppression, code: &str) -> bool {
+    match &s.codes {
+        None => {
+            s.used_any = true;
+            true
+        }
+        Some(codes) => {
+            if codes.iter().any(|(c, _)| c == code) {
+                s.used.insert(code.to_string());
+                true
+            } else {
+                false
+            }
+        }
+    }
 }
 
 fn scan(file: FileId, src: &SourceFile) -> Vec<Suppression> {

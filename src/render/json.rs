@@ -92,7 +92,7 @@ fn diag<'a>(d: &'a Diagnostic, sources: &[SourceFile]) -> DiagJson<'a> {
         column,
         span: SpanJson {
             offset: d.span.start,
-            length: d.span.end - d.span.start,
+            length: d.span.end.saturating_sub(d.span.start),
         },
         related: d
             .related
@@ -108,11 +108,41 @@ fn diag<'a>(d: &'a Diagnostic, sources: &[SourceFile]) -> DiagJson<'a> {
                     column,
                     span: SpanJson {
                         offset: r.span.start,
-                        length: r.span.end - r.span.start,
+                        length: r.span.end.saturating_sub(r.span.start),
                     },
                     message: &r.message,
                 }
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::rules::structure::WT000;
+
+    /// A reversed or out-of-file span (a rule's bug) is rendered, not a panic.
+    #[test]
+    fn reversed_and_out_of_file_spans_render() {
+        let sources = vec![SourceFile::new("a.toml", "x = 1".to_string())];
+        let report = Report {
+            diagnostics: vec![
+                Diagnostic::new(&WT000, 0, std::ops::Range { start: 4, end: 2 }, "reversed"),
+                Diagnostic::new(&WT000, 0, 90..99, "outside"),
+            ],
+            files: 1,
+            templates: 0,
+        };
+        let v: serde_json::Value = serde_json::from_str(&lint(&report, &sources)).unwrap();
+        assert_eq!(v["diagnostics"][0]["span"]["length"], 0);
+        let _ = crate::render::human(
+            &report,
+            &sources,
+            crate::render::HumanStyle {
+                color: false,
+                width: 80,
+            },
+        );
     }
 }

@@ -5,9 +5,12 @@ pub mod plan;
 pub mod sarif;
 
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::ops::Range;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::Report;
@@ -21,6 +24,10 @@ pub struct HumanStyle {
 }
 
 /// miette's graphical report of every diagnostic, grouped by file, then the summary line.
+///
+/// Each snippet is read from a window of its file ([`ShownSource`]), so a report costs the
+/// size of its snippets, not (findings × file size); spans over many lines or bytes are shown
+/// by their start; control characters from the file never reach the terminal.
 pub fn human(report: &Report, sources: &[SourceFile], style: HumanStyle) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
@@ -31,23 +38,22 @@ pub fn human(report: &Report, sources: &[SourceFile], style: HumanStyle) -> Stri
         .with_width(style.width)
         .with_links(false)
         .without_syntax_highlighting();
-    let named: Vec<NamedSource<Arc<str>>> = sources
-        .iter()
-        .map(|s| NamedSource::new(s.display_path(), Arc::<str>::from(s.text.as_str())))
-        .collect();
+    let shown: Vec<ShownSource<'_>> = sources.iter().map(ShownSource::new).collect();
     let mut out = String::new();
     for d in &report.diagnostics {
         let view = MietteView {
             d,
-            src: named[d.file].clone(),
+            message: printable(&d.message),
+            help: d.help.as_deref().map(printable),
+            src: &shown[d.file],
             related: d
                 .related
                 .iter()
                 .filter(|r| r.file != d.file)
                 .map(|r| RelatedView {
-                    message: r.message.clone(),
-                    src: named[r.file].clone(),
-                    span: r.span.clone(),
+                    message: printable(&r.message),
+                    src: &shown[r.file],
+                    span: shown[r.file].view_span(&r.span),
                 })
                 .collect(),
         };
@@ -57,15 +63,219 @@ pub fn human(report: &Report, sources: &[SourceFile], style: HumanStyle) -> Stri
             let _ = writeln!(
                 out,
                 "{}:{line}:{col}: {} {}",
-                sources[d.file].display_path(),
-                d.code,
-                d.message
+                shown[d.file].name, d.code, view.message
             );
         }
     }
     out.push_str(&summary(report));
     out.push('\n');
     out
+}
+
+/// A span longer than this many lines is shown by its first line only.
+const MAX_SHOWN_LINES: usize = 8;
+/// A span longer than this is shown by its first bytes only.
+const MAX_SHOWN_BYTES: usize = 512;
+/// A snippet (span and context lines) longer than this is narrowed: first to the span's own
+/// lines, then to the bytes around the span.
+const MAX_WINDOW_BYTES: usize = 4096;
+/// Bytes shown either side of a span on a very long line.
+const LINE_MARGIN: usize = 160;
+
+/// A source file as the human renderer shows it.
+///
+/// miette reads a snippet by scanning the whole source from its first byte, once per label:
+/// with thousands of findings in a big file that is quadratic (minutes for 10k languages).
+/// This reads only the lines around the span, using the file's line index. The text is a
+/// copy with terminal control characters replaced by visible characters of the same byte
+/// length, so every span still points at the same bytes.
+struct ShownSource<'a> {
+    file: &'a SourceFile,
+    name: String,
+    text: String,
+}
+
+impl<'a> ShownSource<'a> {
+    fn new(file: &'a SourceFile) -> Self {
+        Self {
+            file,
+            name: printable(&file.display_path()),
+            text: same_length_printable(&file.text),
+        }
+    }
+
+    fn floor(&self, at: usize) -> usize {
+        let mut at = at.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
+
+    fn ceil(&self, at: usize) -> usize {
+        let mut at = at.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at += 1;
+        }
+        at
+    }
+
+    /// The end of 0-based `line`, before its line break.
+    fn line_end(&self, line: usize) -> usize {
+        let next = self.file.line_start(line + 1);
+        let bytes = self.text.as_bytes();
+        let mut end = next;
+        if end > self.file.line_start(line) && bytes.get(end - 1) == Some(&b'\n') {
+            end -= 1;
+            if end > self.file.line_start(line) && bytes.get(end - 1) == Some(&b'\r') {
+                end -= 1;
+            }
+        }
+        end
+    }
+
+    /// What of `span` the report underlines: the span clamped to the file and to char
+    /// boundaries, and cut to its first line or first bytes when it is very long.
+    fn view_span(&self, span: &Range<usize>) -> SourceSpan {
+        let start = self.floor(span.start);
+        let mut end = self.floor(span.end).max(start);
+        let first = self.file.line_of(start);
+        if end > start && self.file.line_of(end - 1) > first + MAX_SHOWN_LINES {
+            end = self.line_end(first).max(start);
+        }
+        if end - start > MAX_SHOWN_BYTES {
+            end = self.floor(start + MAX_SHOWN_BYTES);
+        }
+        (start, end - start).into()
+    }
+}
+
+impl SourceCode for ShownSource<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let len = self.text.len();
+        if span.offset() > len {
+            return Err(MietteError::OutOfBounds);
+        }
+        let start = self.floor(span.offset());
+        let end = self
+            .floor(span.offset().saturating_add(span.len()))
+            .max(start);
+        let first = self.file.line_of(start);
+        let last = self.file.line_of(if end > start { end - 1 } else { end });
+        let lines = self.file.line_count();
+        // The header's line and column (miette asks with no context): the file's own, with
+        // the column in characters as in the JSON (miette counts bytes).
+        let (line, column) = self.file.line_col(start);
+        let base_line = first.saturating_sub(context_lines_before);
+        let base = self.file.line_start(base_line);
+        // Two lines more than miette wants: its reader shows one more line after a span
+        // that ends on a line break, and it must read exactly what it would read from the
+        // whole file.
+        let stop = self
+            .file
+            .line_start((last + context_lines_after + 2).min(lines))
+            .max(end);
+        if stop - base <= MAX_WINDOW_BYTES {
+            // miette's own reader on the lines around the span: the same snippet as from
+            // the whole file, at the cost of the window.
+            let window = &self.text[base..stop];
+            let local: SourceSpan = (start - base, end - start).into();
+            let c = window.read_span(&local, context_lines_before, context_lines_after)?;
+            let (c_line, c_column) = if context_lines_before == 0 {
+                (line - 1, column - 1)
+            } else {
+                (base_line + c.line(), c.column())
+            };
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.clone(),
+                c.data(),
+                (base + c.span().offset(), c.span().len()).into(),
+                c_line,
+                c_column,
+                base_line + c.line_count(),
+            )));
+        }
+        // A long span or very long lines: the span's lines only, and on a very long line
+        // the bytes around the span.
+        let mut from = if context_lines_before == 0 {
+            start
+        } else {
+            self.file.line_start(first)
+        };
+        let mut to = self.file.line_start(last + 1).max(end);
+        if to - from > MAX_WINDOW_BYTES {
+            from = from.max(self.floor(start.saturating_sub(LINE_MARGIN)));
+            to = to.min(self.ceil(end.saturating_add(LINE_MARGIN)));
+            if to - from > MAX_WINDOW_BYTES {
+                to = self.floor(from + MAX_WINDOW_BYTES).max(from);
+            }
+        }
+        let (from_line, from_column) = self.file.line_col(from);
+        let (c_line, c_column) = if context_lines_before == 0 {
+            (line - 1, column - 1)
+        } else {
+            (from_line - 1, from_column - 1)
+        };
+        let data = &self.text.as_bytes()[from..to];
+        // miette counts line breaks from the start of the file and merges the snippets of
+        // labels by that count: keep the same count.
+        let newlines = from_line - 1 + data.iter().filter(|&&b| b == b'\n').count();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            (from, to - from).into(),
+            c_line,
+            c_column,
+            newlines,
+        )))
+    }
+}
+
+/// `text` with every character that could drive a terminal (C0 and C1 controls other than
+/// tab and line breaks, a lone CR, DEL, bidirectional overrides) replaced by a visible
+/// character of the same UTF-8 length: spans into the original stay valid in the copy.
+fn same_length_printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\t' | '\n' => out.push(c),
+            '\r' if chars.peek() == Some(&'\n') => out.push(c),
+            '\u{0}'..='\u{1f}' | '\u{7f}' => out.push('?'),
+            '\u{80}'..='\u{9f}' => out.push('\u{bf}'),
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    debug_assert_eq!(out.len(), text.len());
+    out
+}
+
+/// A message, help or file name with control characters escaped (`\u{1b}`), for the
+/// terminal: they come from file contents and file names.
+fn printable(s: &str) -> String {
+    if !s.chars().any(is_unsafe_char) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `2 errors, 1 warning in 3 files`.
@@ -148,14 +358,16 @@ pub(crate) fn escape_property(s: &str) -> String {
 
 struct MietteView<'a> {
     d: &'a Diagnostic,
-    src: NamedSource<Arc<str>>,
-    related: Vec<RelatedView>,
+    message: String,
+    help: Option<String>,
+    src: &'a ShownSource<'a>,
+    related: Vec<RelatedView<'a>>,
 }
 
-struct RelatedView {
+struct RelatedView<'a> {
     message: String,
-    src: NamedSource<Arc<str>>,
-    span: std::ops::Range<usize>,
+    src: &'a ShownSource<'a>,
+    span: SourceSpan,
 }
 
 impl std::fmt::Debug for MietteView<'_> {
@@ -168,7 +380,7 @@ impl std::fmt::Debug for MietteView<'_> {
 
 impl std::fmt::Display for MietteView<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -188,26 +400,29 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.d
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.src)
+        Some(self.src)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let label = self.d.label.clone().or_else(|| Some(short_label(self.d)));
+        let label = self
+            .d
+            .label
+            .as_deref()
+            .map_or_else(|| short_label(self.d), printable);
         let mut labels = vec![LabeledSpan::new_primary_with_span(
-            label,
-            self.d.span.clone(),
+            Some(label),
+            self.src.view_span(&self.d.span),
         )];
         for r in self.d.related.iter().filter(|r| r.file == self.d.file) {
             labels.push(LabeledSpan::new_with_span(
-                Some(r.message.clone()),
-                r.span.clone(),
+                Some(printable(&r.message)),
+                self.src.view_span(&r.span),
             ));
         }
         Some(Box::new(labels.into_iter()))
@@ -223,32 +438,32 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 }
 
-impl std::fmt::Debug for RelatedView {
+impl std::fmt::Debug for RelatedView<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::fmt::Display for RelatedView {
+impl std::fmt::Display for RelatedView<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for RelatedView {}
+impl std::error::Error for RelatedView<'_> {}
 
-impl miette::Diagnostic for RelatedView {
+impl miette::Diagnostic for RelatedView<'_> {
     fn severity(&self) -> Option<miette::Severity> {
         Some(miette::Severity::Advice)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.src)
+        Some(self.src)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some(self.message.clone()), self.span.clone()),
+            LabeledSpan::new_primary_with_span(Some(self.message.clone()), self.span),
         )))
     }
 }
@@ -262,6 +477,64 @@ fn short_label(d: &Diagnostic) -> String {
 mod tests {
     use super::*;
     use crate::lint::rules::placeholders::WT003;
+
+    #[test]
+    fn printable_copy_keeps_every_byte_offset() {
+        let text = "a\u{1b}[2Jb\r\nc\rd\u{9b}e\u{202e}f\u{7f}\t\u{0}é";
+        let shown = same_length_printable(text);
+        assert_eq!(shown.len(), text.len());
+        assert_eq!(shown, "a?[2Jb\r\nc?d\u{bf}e\u{fffd}f?\t?é");
+        for (i, _) in text.char_indices() {
+            assert!(shown.is_char_boundary(i));
+        }
+    }
+
+    #[test]
+    fn printable_messages_escape_controls() {
+        assert_eq!(printable("key `a\u{1b}b`"), "key `a\\u{1b}b`");
+        assert_eq!(printable("two\nlines"), "two\nlines");
+    }
+
+    #[test]
+    fn long_spans_are_shown_by_their_start() {
+        let text: String = (0..100).map(|i| format!("line {i}\n")).collect();
+        let file = SourceFile::new("a.toml", text.clone());
+        let shown = ShownSource::new(&file);
+        let all = shown.view_span(&(0..text.len()));
+        assert_eq!((all.offset(), all.len()), (0, "line 0".len()));
+        let few = shown.view_span(&(0..20));
+        assert_eq!((few.offset(), few.len()), (0, 20));
+        let wide = SourceFile::new("b.toml", "x".repeat(10_000));
+        let shown = ShownSource::new(&wide);
+        assert_eq!(shown.view_span(&(5..9_000)).len(), MAX_SHOWN_BYTES);
+        assert_eq!(shown.view_span(&(20_000..30_000)).offset(), 10_000);
+    }
+
+    #[test]
+    fn windows_give_file_line_and_character_column() {
+        let text = "a = 1\nb = \"café {{1}\"\nc = 3\n";
+        let file = SourceFile::new("a.toml", text.to_string());
+        let shown = ShownSource::new(&file);
+        let at = text.find("{{1}").unwrap();
+        let span: SourceSpan = (at, 4).into();
+        let header = shown.read_span(&span, 0, 0).unwrap();
+        assert_eq!((header.line(), header.column()), (1, 10)); // characters, not bytes (11)
+        let ctx = shown.read_span(&span, 1, 1).unwrap();
+        assert_eq!(ctx.line(), 0);
+        assert_eq!(std::str::from_utf8(ctx.data()).unwrap(), text);
+        // A huge line is cut around the span.
+        let wide = format!(
+            "body = \"{}{{{{9}}{}\"",
+            "x".repeat(50_000),
+            "y".repeat(50_000)
+        );
+        let file = SourceFile::new("w.toml", wide.clone());
+        let shown = ShownSource::new(&file);
+        let at = wide.find("{{9}").unwrap();
+        let ctx = shown.read_span(&(at, 4).into(), 1, 1).unwrap();
+        assert!(ctx.data().len() <= MAX_WINDOW_BYTES);
+        assert!(ctx.span().offset() <= at && at + 4 <= ctx.span().offset() + ctx.span().len());
+    }
 
     fn report_of(d: Diagnostic) -> Report {
         Report {

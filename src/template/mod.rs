@@ -96,6 +96,61 @@ pub struct Template {
     pub languages: Vec<Language>,
 }
 
+impl Template {
+    /// Every string value of the template, with its map back to the file: for checks that
+    /// hold for all of them (spans in bounds, on char boundaries).
+    pub fn strs(&self) -> Vec<&Str> {
+        let mut out: Vec<&Str> = [
+            &self.name_value,
+            &self.category_value,
+            &self.parameter_format_value,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        for l in &self.languages {
+            match &l.header {
+                Some(Header::Text(s)) => out.push(s),
+                Some(Header::Media {
+                    format_value,
+                    example,
+                    ..
+                }) => {
+                    out.push(format_value);
+                    out.extend(example);
+                }
+                Some(Header::Location { .. }) | None => {}
+            }
+            out.extend(&l.body);
+            out.extend(&l.footer);
+            for set in [&l.examples.header, &l.examples.body].into_iter().flatten() {
+                out.extend(set.strs());
+            }
+            for b in &l.buttons {
+                out.push(&b.type_value);
+                for s in [
+                    &b.text,
+                    &b.url,
+                    &b.example,
+                    &b.phone_number,
+                    &b.otp_type,
+                    &b.autofill_text,
+                    &b.flow_id,
+                    &b.flow_action,
+                    &b.navigate_screen,
+                ] {
+                    out.extend(s);
+                }
+                for app in &b.supported_apps {
+                    out.extend(&app.package_name);
+                    out.extend(&app.signature_hash);
+                }
+            }
+        }
+        out
+    }
+}
+
 /// One language of a template (one template on Meta's side).
 #[derive(Debug, Clone)]
 pub struct Language {

@@ -114,8 +114,8 @@ pub(crate) fn check(cx: &mut Checker<'_>) {
                             .related(crate::lint::diagnostic::Related {
                                 file: t.file,
                                 span: first.text.as_ref().map_or(first.span.clone(), |s| s.span()),
-                                template: Some(t.name.clone()),
-                                language: Some(lang.code.clone()),
+                                template: Some(crate::lint::diagnostic::clip_name(&t.name)),
+                                language: Some(crate::lint::diagnostic::clip_name(&lang.code)),
                                 message: "first used here".into(),
                             });
                         cx.push(d);

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::lint::diagnostic::{Diagnostic, FileId, Related};
+use crate::lint::diagnostic::{clip_name, Diagnostic, FileId, Related};
 use crate::lint::rules::declare_rules;
 use crate::lint::{LintOptions, Selection, Workspace};
 use crate::similarity::{normalize, similar_pairs, similar_pairs_involving};
@@ -176,12 +176,14 @@ fn diagnostic(
     let message = if std::ptr::eq(rule, &WT127) {
         format!(
             "the body and footer are the same as `{}` ({}) in {where_other}",
-            other.name, other.language
+            clip_name(other.name),
+            clip_name(other.language)
         )
     } else {
         format!(
             "the body is {sim} similar to `{}` ({}) in {where_other}",
-            other.name, other.language
+            clip_name(other.name),
+            clip_name(other.language)
         )
     };
     let help = if std::ptr::eq(rule, &WT127) {
@@ -197,8 +199,8 @@ fn diagnostic(
         d = d.related(Related {
             file: f,
             span: obody.span(),
-            template: Some(oname.to_string()),
-            language: Some(other.language.to_string()),
+            template: Some(clip_name(oname)),
+            language: Some(clip_name(other.language)),
             message: format!("similarity {sim}"),
         });
     }

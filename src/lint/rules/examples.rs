@@ -1,6 +1,6 @@
 //! Examples: WT110–WT113.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use crate::lint::rules::{declare_rules, plural};
 use crate::lint::Checker;
@@ -171,6 +171,9 @@ fn component(
     // the braces), so `{{ 1 }}` with one example is one finding, not two.
     let mut positional = BTreeSet::new();
     let mut named: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    // Name lookups go through sets: scanning the lists for each variable or example was
+    // quadratic (minutes for a body with 50,000 named variables).
+    let mut named_set: HashSet<String> = HashSet::new();
     let mut first_span = None;
     for s in &segs {
         let Some(name) = intended(s) else { continue };
@@ -180,7 +183,7 @@ fn component(
                 positional.insert(n);
             }
             VarName::Named(n) => {
-                if !named.iter().any(|(m, _)| *m == n) {
+                if named_set.insert(n.clone()) {
                     named.push((n, s.span()));
                 }
             }
@@ -271,8 +274,9 @@ fn component(
                 );
                 return;
             }
+            let keys: HashSet<&str> = vals.iter().map(|(k, _, _)| k.as_str()).collect();
             for (name, span) in &named {
-                if !vals.iter().any(|(k, _, _)| k == name) {
+                if !keys.contains(name.as_str()) {
                     let d = cx
                         .diag_in(
                             &WT110,
@@ -285,7 +289,7 @@ fn component(
                 }
             }
             for (k, kspan, _) in vals {
-                if !named.iter().any(|(n, _)| n == k) {
+                if !named_set.contains(k.as_str()) {
                     cx.report(
                         &WT110,
                         kspan.clone(),
@@ -311,11 +315,16 @@ fn one_char_repeated(v: &str) -> bool {
 /// WT111, WT112, WT113 on the example values.
 fn values(cx: &mut Checker<'_>, ex: &ExampleSet) {
     let strs = ex.strs();
-    for s in &strs {
+    // Each value with its key when named (looking the key up per value was quadratic).
+    let keyed: Vec<(Option<&str>, &Str)> = match &ex.values {
+        ExampleValues::Positional(v) => v.iter().map(|s| (None, s)).collect(),
+        ExampleValues::Named(v) => v.iter().map(|(k, _, s)| (Some(k.as_str()), s)).collect(),
+    };
+    for (key, s) in keyed {
         let v = s.value.trim();
         let lower = v.to_lowercase();
         let is_var = v.starts_with("{{") && v.ends_with("}}");
-        let own_name = matches!(&ex.values, ExampleValues::Named(vals) if vals.iter().any(|(k, _, val)| std::ptr::eq(val, *s) && lower == *k));
+        let own_name = key == Some(lower.as_str());
         if v.is_empty()
             || PLACEHOLDER_VALUES.contains(&lower.as_str())
             || is_var

@@ -515,23 +515,28 @@ fn body_shape(cx: &mut Checker<'_>, body: &Str) {
             );
         cx.push(d);
     }
-    // WT010: lines made only of variables and punctuation.
+    // WT010: lines made only of variables and punctuation. Variables are in text order and
+    // never span a line break, so one pass over lines and variables together finds each
+    // line's variables (filtering all variables for every line was quadratic).
     let mut offset = 0;
+    let mut next_var = 0;
     for line in text.split_inclusive('\n') {
         let range = offset..offset + line.len();
         offset += line.len();
-        let has_var = vars
-            .iter()
-            .any(|v| v.span.start >= range.start && v.span.end <= range.end);
-        if !has_var {
+        while next_var < vars.len() && vars[next_var].span.start < range.start {
+            next_var += 1;
+        }
+        let first_var = next_var;
+        while next_var < vars.len() && vars[next_var].span.end <= range.end {
+            next_var += 1;
+        }
+        let on_line = &vars[first_var..next_var];
+        if on_line.is_empty() {
             continue;
         }
         let mut fixed = String::new();
         let mut at = range.start;
-        for v in vars
-            .iter()
-            .filter(|v| v.span.start >= range.start && v.span.end <= range.end)
-        {
+        for v in on_line {
             fixed.push_str(&text[at..v.span.start]);
             at = v.span.end;
         }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::lint::diagnostic::{Diagnostic, Related, Severity};
+use crate::lint::diagnostic::{clip_name, Diagnostic, Related, Severity};
 use crate::lint::rules::declare_rules;
 use crate::lint::{Checker, Selection, Workspace};
 
@@ -422,7 +422,12 @@ pub(crate) fn check_corpus(ws: &Workspace, selection: &Selection) -> Vec<Diagnos
                 &WT131,
                 *file,
                 span.clone(),
-                format!("`{name}` in {code} is also defined in {}", names.join(", ")),
+                format!(
+                    "`{}` in {} is also defined in {}",
+                    clip_name(name),
+                    clip_name(code),
+                    names.join(", ")
+                ),
             )
             .template(Some(name), Some(code))
             .help("keep one file per template name and delete or rename the other");
@@ -430,8 +435,8 @@ pub(crate) fn check_corpus(ws: &Workspace, selection: &Selection) -> Vec<Diagnos
                 d = d.related(Related {
                     file: *f,
                     span: s.clone(),
-                    template: Some(name.to_string()),
-                    language: Some(code.to_string()),
+                    template: Some(clip_name(name)),
+                    language: Some(clip_name(code)),
                     message: "also defined here".to_string(),
                 });
             }
