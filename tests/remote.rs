@@ -1169,3 +1169,53 @@ fn meta_example_bodies_decode_through_the_client() {
     let item: PartialTemplate = serde_json::from_str(&fixture("get_template.json")).unwrap();
     assert_eq!(item.name.as_deref(), Some("2023_april_promo"));
 }
+
+/// The decoder behind every listing (and the `graph_response` fuzz target): a page decodes, an
+/// envelope that quotes the token is a redacted Meta error, HTML and truncated JSON are
+/// Decode errors, and arbitrary bytes never panic.
+#[test]
+fn listing_decoder_handles_any_answer_without_leaking_the_token() {
+    use wt::api::{ApiError, GraphClient, GraphConfig, Secret};
+    const TOKEN: &str = "EAAGdecoderTOKEN987654321";
+    let client = GraphClient::new(GraphConfig::new(
+        "http://127.0.0.1:9",
+        "v23.0",
+        "102290129340398",
+        Secret::new(TOKEN),
+    ))
+    .expect("valid loopback config");
+    let page = br#"{"data":[{"id":"1","name":"order_shipped","language":"en_US","status":"APPROVED","category":"UTILITY","components":[{"type":"BODY","text":"Hi {{1}}"}]}]}"#;
+    let ok = client
+        .decode_listing_page(200, page)
+        .expect("a page decodes");
+    assert_eq!(ok[0].name, "order_shipped");
+    let envelope = format!(
+        r#"{{"error":{{"message":"(#190) Invalid token {TOKEN}","type":"OAuthException","code":190}}}}"#
+    );
+    let err = client
+        .decode_listing_page(401, envelope.as_bytes())
+        .unwrap_err();
+    assert!(err.is_auth_error(), "{err}");
+    assert!(!format!("{err} {err:?}").contains(TOKEN), "{err:?}");
+    for (status, body) in [
+        (502, &b"<html>502 Bad Gateway</html>"[..]),
+        (200, &br#"{"data":[{"id":"1","na"#[..]),
+    ] {
+        let err = client.decode_listing_page(status, body).unwrap_err();
+        assert!(matches!(err, ApiError::Decode { .. }), "{err:?}");
+    }
+    let mut seed = 0x2545_f491_u32;
+    for _ in 0..2_000 {
+        let len = (seed % 64) as usize;
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                let alphabet = b"{}[]\":,0123 dataerror<>\\u";
+                alphabet[seed as usize % alphabet.len()]
+            })
+            .collect();
+        let _ = client.decode_listing_page(100 + (seed % 500) as u16, &bytes);
+    }
+}

@@ -639,6 +639,31 @@ impl GraphClient {
         }
     }
 
+    /// Decodes one answer of the template listing the way [`TemplatesApi::list`] does
+    /// (Meta's error envelope, HTML pages, truncated JSON, a page of templates), without any
+    /// network. The `graph_response` fuzz target feeds it arbitrary bytes; it never panics.
+    #[doc(hidden)]
+    pub fn decode_listing_page(
+        &self,
+        status: u16,
+        body: &[u8],
+    ) -> Result<Vec<RemoteTemplate>, ApiError> {
+        #[derive(Deserialize)]
+        struct Page {
+            data: Vec<templates::PartialTemplate>,
+        }
+        let answer = Answer {
+            status,
+            body: body.to_vec(),
+            usage: None,
+        };
+        let page: Page = self.decode(answer, "GET message_templates")?;
+        page.data
+            .into_iter()
+            .map(|p| templates::complete(p, "GET message_templates"))
+            .collect()
+    }
+
     /// 2xx: parse as `T`. Otherwise: Meta envelope → `Meta`, anything else → `Decode`.
     fn decode<T: DeserializeOwned>(&self, answer: Answer, endpoint: &str) -> Result<T, ApiError> {
         let Answer { status, body, .. } = answer;

@@ -632,7 +632,10 @@ impl PartialTemplate {
     }
 }
 
-fn complete(partial: PartialTemplate, endpoint: &str) -> Result<RemoteTemplate, ApiError> {
+pub(crate) fn complete(
+    partial: PartialTemplate,
+    endpoint: &str,
+) -> Result<RemoteTemplate, ApiError> {
     let partial = partial.printable();
     let id = partial.id.clone();
     partial.into_remote().map_err(|field| ApiError::Decode {
