@@ -12,34 +12,12 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::fake_graph::{FakeGraph, Fault};
+use common::run::Out;
 use serde_json::{json, Value};
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl fmt::Display for Out {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "exit: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-impl Out {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: not JSON:\n{self}"))
-    }
-}
 
 /// A project directory (with `templates/`) pointed at a fake.
 struct Project {
@@ -100,11 +78,7 @@ impl Project {
     fn run_env(&self, args: &[&str], env: &[(&str, Option<&str>)]) -> Out {
         let (mut cmd, secrets) = self.command(args, env);
         let o = cmd.output().expect("run wt");
-        let out = Out {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        };
+        let out = Out::from_output(&o);
         assert_no_secret(&out, &secrets, args);
         out
     }

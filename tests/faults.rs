@@ -24,12 +24,12 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use common::fake_graph::{FakeGraph, Fault, LoggedRequest};
+use common::run::{utility_body, utility_template, Out};
 use common::spy::HeaderSpy;
 
 /// The client's attempts per call (first try + retries): `RetryPolicy::default()`.
@@ -39,33 +39,6 @@ const MAX_FAILED_POLLS: usize = 3;
 /// Client timeout for the slow-answer rows; the fake answers after [`SLOW`].
 const TIMEOUT_MS: u64 = 400;
 const SLOW: Duration = Duration::from_millis(1500);
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    /// stderr with miette's line wrapping and gutters undone, for phrase checks.
-    fn err(&self) -> String {
-        self.stderr
-            .split_whitespace()
-            .filter(|w| *w != "│")
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
-
-impl fmt::Display for Out {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "exit: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
 
 struct Project {
     dir: tempfile::TempDir,
@@ -91,9 +64,7 @@ impl Project {
 
     /// A lint-clean utility template whose body says `what`.
     fn template(&self, name: &str, what: &str) {
-        let text = format!(
-            "category = \"utility\"\n\n[languages.en_US]\nbody = \"Hello {{{{1}}}}, {what} {{{{2}}}}. Thank you for shopping with us.\"\nexamples.body = [\"Maria\", \"#4521\"]\n"
-        );
+        let text = utility_template(what);
         std::fs::write(self.path().join(format!("templates/{name}.toml")), text).unwrap();
     }
 
@@ -116,11 +87,7 @@ impl Project {
             cmd.env(k, v);
         }
         let o = cmd.output().expect("run wt");
-        let out = Out {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        };
+        let out = Out::from_output(&o);
         assert!(
             out.code != 101 && !out.stderr.contains("panicked"),
             "wt panicked on `wt {}`:\n{out}",
@@ -402,7 +369,7 @@ impl Scene {
 fn components(what: &str) -> Vec<serde_json::Value> {
     vec![serde_json::json!({
         "type": "BODY",
-        "text": format!("Hello {{{{1}}}}, {what} {{{{2}}}}. Thank you for shopping with us."),
+        "text": utility_body(what),
         "example": {"body_text": [["Maria", "#4521"]]},
     })]
 }

@@ -7,39 +7,12 @@
 
 mod common;
 
-use std::fmt;
 use std::path::Path;
 use std::process::Command;
 
 use common::fake_graph::{FakeGraph, Fault};
+use common::run::{utility_body, utility_template, Out};
 use serde_json::Value;
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    /// stderr with miette's line wrapping and gutters undone, for phrase checks.
-    fn err(&self) -> String {
-        self.stderr
-            .split_whitespace()
-            .filter(|w| *w != "│")
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
-
-impl fmt::Display for Out {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "exit: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
 
 /// A project directory with `templates/`, pointed at a fresh fake.
 struct Project {
@@ -63,9 +36,7 @@ impl Project {
 
     /// A lint-clean utility template whose body says `what`.
     fn template(&self, name: &str, what: &str) {
-        let text = format!(
-            "category = \"utility\"\n\n[languages.en_US]\nbody = \"Hello {{{{1}}}}, {what} {{{{2}}}}. Thank you for shopping with us.\"\nexamples.body = [\"Maria\", \"#4521\"]\n"
-        );
+        let text = utility_template(what);
         self.write(&format!("templates/{name}.toml"), &text);
     }
 
@@ -107,11 +78,7 @@ impl Project {
             }
         }
         let o = cmd.output().expect("run wt");
-        let out = Out {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        };
+        let out = Out::from_output(&o);
         for s in secrets.iter().filter(|s| s.len() >= 8) {
             assert!(
                 !out.stdout.contains(s.as_str()) && !out.err().contains(s.as_str()),
@@ -873,11 +840,7 @@ fn status_wait_survives_a_failed_poll_but_not_a_dead_account() {
 fn lint_remote_finds_duplicates_of_account_templates() {
     let p = Project::new();
     p.template("order_shipped", "your order has shipped and arrives on");
-    let body = |what: &str| {
-        vec![
-            serde_json::json!({"type": "BODY", "text": format!("Hello {{{{1}}}}, {what} {{{{2}}}}. Thank you for shopping with us.")}),
-        ]
-    };
+    let body = |what: &str| vec![serde_json::json!({"type": "BODY", "text": utility_body(what)})];
     // Near-duplicate of the local template, only in the account.
     p.fake.insert_template(
         "parcel_shipped",

@@ -13,12 +13,12 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use common::fake_graph::{FakeGraph, Fault, FAKE_WABA};
+use common::run::{utility_template, Out};
 use common::spy::HeaderSpy;
 use wt::api::{ApiError, GraphClient, GraphConfig, ListFilter, RetryPolicy, Secret};
 
@@ -63,33 +63,6 @@ fn forms(token: &str) -> Vec<String> {
     all
 }
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    /// stderr with miette's line wrapping and gutters undone, for phrase checks.
-    fn err(&self) -> String {
-        self.stderr
-            .split_whitespace()
-            .filter(|w| *w != "│")
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
-
-impl fmt::Display for Out {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "exit: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
 /// A project directory and a fake; every run is checked for the token.
 struct Suite {
     dir: tempfile::TempDir,
@@ -127,9 +100,7 @@ impl Suite {
     }
 
     fn template(&self, name: &str, what: &str) {
-        let text = format!(
-            "category = \"utility\"\n\n[languages.en_US]\nbody = \"Hello {{{{1}}}}, {what} {{{{2}}}}. Thank you for shopping with us.\"\nexamples.body = [\"Maria\", \"#4521\"]\n"
-        );
+        let text = utility_template(what);
         std::fs::write(self.path().join(format!("templates/{name}.toml")), text).unwrap();
     }
 
@@ -169,11 +140,7 @@ impl Suite {
         }
         let o = cmd.output().expect("run wt");
         self.runs += 1;
-        let out = Out {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        };
+        let out = Out::from_output(&o);
         let what = format!("`wt {}` (env {env:?})", args.join(" "));
         assert!(
             out.code != 101 && !out.stderr.contains("panicked"),
