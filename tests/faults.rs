@@ -29,7 +29,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::fake_graph::{FakeGraph, Fault, LoggedRequest};
-use common::run::{utility_body, utility_template, Out};
+use common::run::{utility_body, utility_template, Out, UTILITY_EXAMPLES};
 use common::spy::HeaderSpy;
 
 /// The client's attempts per call (first try + retries): `RetryPolicy::default()`.
@@ -370,7 +370,7 @@ fn components(what: &str) -> Vec<serde_json::Value> {
     vec![serde_json::json!({
         "type": "BODY",
         "text": utility_body(what),
-        "example": {"body_text": [["Maria", "#4521"]]},
+        "example": {"body_text": [UTILITY_EXAMPLES]},
     })]
 }
 

@@ -48,10 +48,14 @@ impl fmt::Display for Out {
     }
 }
 
+/// The examples of `{{1}}` and `{{2}}` in [`utility_template`].
+pub const UTILITY_EXAMPLES: [&str; 2] = ["Maria", "#4521"];
+
 /// A lint-clean utility template (one en_US body with two examples) whose body says `what`.
 pub fn utility_template(what: &str) -> String {
+    let [first, second] = UTILITY_EXAMPLES;
     format!(
-        "category = \"utility\"\n\n[languages.en_US]\nbody = \"{}\"\nexamples.body = [\"Maria\", \"#4521\"]\n",
+        "category = \"utility\"\n\n[languages.en_US]\nbody = \"{}\"\nexamples.body = [\"{first}\", \"{second}\"]\n",
         utility_body(what)
     )
 }
